@@ -1,0 +1,1 @@
+"""Portwatch's domain logic: pure, typed, no Celery and no global clients."""

@@ -1,0 +1,1 @@
+"""Orchestration: the Celery app, its thin tasks, and the command line."""
