@@ -1,0 +1,112 @@
+"""Sentence boundaries for news text in English, French, Dutch, Spanish and German.
+
+``sentence_spans`` cuts a text into contiguous spans that cover it exactly: every character
+belongs to one sentence, and the whitespace after a sentence belongs to it. Figures and port
+mentions are tied together by sentence, so the splitter errs towards *not* cutting: a full
+stop after a known abbreviation ("Mr.", "dhr.", "o.a."), an initial ("J. Smith", French
+"M. Macron") or before a lower-case word is not a boundary. Line structure matters because
+extracted article text keeps headlines and paragraphs on their own lines: a blank line always
+ends a sentence, and so does a single line break unless the next line carries on in lower case
+(a hard-wrapped paragraph).
+"""
+
+from __future__ import annotations
+
+import re
+
+__all__ = ["sentence_spans"]
+
+# Words that take a full stop without ending a sentence (lower-cased, without the final stop).
+_ABBREVIATIONS = frozenset(
+    {
+        # English titles and Latin
+        "mr", "mrs", "ms", "dr", "st", "prof", "gen", "col", "capt", "lt", "sgt", "rev", "hon",
+        "jr", "sr", "gov", "sen", "rep", "insp", "supt", "det", "cllr", "rt", "mt",
+        "e.g", "i.e", "cf", "vs", "viz", "approx", "fig", "al", "inc", "ltd", "corp",
+        "dept", "govt", "u.s", "u.k", "u.n", "e.u",
+        # French
+        "mm", "mme", "mmes", "mlle", "mgr", "av", "bd", "env", "p.ex",
+        # Dutch
+        "dhr", "mevr", "drs", "ir", "ing", "o.a", "bijv", "bv", "ca", "d.w.z", "m.a.w",
+        "resp", "t.o.v", "z.g", "nl", "enz",
+        # Spanish and German
+        "sra", "srta", "dña", "ud", "uds", "z.b", "bzw", "ggf", "usw", "u.a", "hr", "fr",
+    }
+)
+# Abbreviations that are also ordinary words ("no.", "Mar" is Spanish for sea) hold a sentence
+# together only before a number: "No. 10 Downing Street", "Sept. 3".
+_NUMBER_TITLES = frozenset(
+    {
+        "no", "nos", "nr", "nº", "art", "p", "pp", "vol", "ft",
+        "jan", "feb", "mar", "apr", "jun", "jul", "aug", "sep", "sept", "oct", "nov", "dec",
+    }
+)
+
+# Candidate boundaries: terminal punctuation (with closing quotes/brackets) before whitespace or
+# the end, or a line break. Each alternative is a bounded run, so the scan is linear.
+_CANDIDATE = re.compile(r"[.!?…]+[\"'”’»)\]]*(?=\s|\Z)|\n")
+_WORD_BEFORE = re.compile(r"([\w.]+)\.[\"'”’»)\]]*\Z")
+_BLANK_LINE = re.compile(r"[ \t\r\f\v]*\n")
+
+
+def sentence_spans(text: str) -> list[tuple[int, int]]:
+    """Return ``(start, end)`` character spans of the sentences of ``text``.
+
+    The spans are in order, contiguous and cover ``text`` exactly (the first starts at 0, the
+    last ends at ``len(text)``); an empty text has none.
+    """
+    if not text:
+        return []
+    starts = [0]
+    for match in _CANDIDATE.finditer(text):
+        end = match.end()
+        nxt = _next_visible(text, end)
+        if nxt >= len(text) or nxt <= starts[-1]:
+            continue
+        if match.group() == "\n":
+            if _line_break_ends_sentence(text, match.start(), nxt):
+                starts.append(nxt)
+        elif _punctuation_ends_sentence(text, match.start(), match.group(), nxt):
+            starts.append(nxt)
+    bounds = [*starts, len(text)]
+    return [(bounds[i], bounds[i + 1]) for i in range(len(starts)) if bounds[i] < bounds[i + 1]]
+
+
+def _next_visible(text: str, pos: int) -> int:
+    """Offset of the first non-whitespace character at or after ``pos`` (or ``len(text)``)."""
+    n = len(text)
+    while pos < n and text[pos].isspace():
+        pos += 1
+    return pos
+
+
+def _line_break_ends_sentence(text: str, pos: int, nxt: int) -> bool:
+    # A blank line is a paragraph break whatever follows it.
+    if _BLANK_LINE.match(text, pos + 1) is not None:
+        return True
+    line_start = text.rfind("\n", 0, pos) + 1
+    if not text[line_start:pos].strip():
+        return False  # a line break after an empty line: already handled
+    # A hard-wrapped paragraph carries on in lower case; anything else starts a new sentence
+    # (headline, byline, list item, new paragraph in single-newline extracted text).
+    return not text[nxt].islower()
+
+
+def _punctuation_ends_sentence(text: str, pos: int, punct: str, nxt: int) -> bool:
+    following = text[nxt]
+    if following.islower():
+        return False  # "approx. five", "e.g. the", '"Stop!" he said'
+    if "." not in punct or punct.rstrip("\"'”’»)]").endswith(("..", "…")):
+        return True  # "!", "?" and ellipses before a capital end the sentence
+    if punct[0] != ".":
+        return True
+    word = _WORD_BEFORE.search(text, max(0, pos - 30), pos + len(punct))
+    if word is None:
+        return True
+    token = word.group(1).lower()
+    if token in _ABBREVIATIONS:
+        return False
+    if token in _NUMBER_TITLES and following.isdigit():
+        return False
+    # A single capital letter is an initial ("J. Smith", French "M. Macron").
+    return not (len(token) == 1 and word.group(1).isupper())
