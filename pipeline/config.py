@@ -170,6 +170,9 @@ class PortEntry(_Model):
     kind: PortKind
     aliases: tuple[str, ...] = ()
     not_in: tuple[str, ...] = Field(default=(), description="longer names that are not the port")
+    company_aliases: tuple[str, ...] = Field(
+        default=(), description="operator names that count only when used as a place"
+    )
     needs_context: bool = Field(default=False, description="count only near port words")
 
 
@@ -534,22 +537,34 @@ def _load_ports(directory: Path, problems: list[ConfigProblem]) -> tuple[PortEnt
     parsed, located = _load_file(path, _display(directory, path), PortsFile, problems)
     if not isinstance(parsed, PortsFile):
         return None
-    owner: dict[str, str] = {}
-    for i, entry in enumerate(parsed.ports):
-        labels = [("name", entry.name)] + [(j, alias) for j, alias in enumerate(entry.aliases)]
-        for where, label in labels:
-            if owner.get(label, entry.name) != entry.name:
-                path_key = (
-                    ("ports", i, "name") if where == "name" else ("ports", i, "aliases", where)
-                )
-                problems.append(
-                    located.problem(
-                        path_key,
-                        f"{label!r} already names {owner[label]!r}, expected each name once",
-                    )
-                )
-            owner.setdefault(label, entry.name)
+    problems.extend(_gazetteer_problems(parsed.ports, located))
     return parsed.ports
+
+
+def _gazetteer_problems(entries: tuple[PortEntry, ...], located: Located) -> list[ConfigProblem]:
+    """Each name, alias and company alias names one port; not_in phrases name none."""
+    problems = []
+    owner: dict[str, str] = {}
+    for i, entry in enumerate(entries):
+        labels: list[tuple[tuple[str | int, ...], str]] = [(("ports", i, "name"), entry.name)]
+        labels += [(("ports", i, "aliases", j), a) for j, a in enumerate(entry.aliases)]
+        labels += [
+            (("ports", i, "company_aliases", j), a) for j, a in enumerate(entry.company_aliases)
+        ]
+        for path_key, label in labels:
+            if owner.get(label, entry.name) != entry.name:
+                message = f"{label!r} already names {owner[label]!r}, expected each name once"
+                problems.append(located.problem(path_key, message))
+            owner.setdefault(label, entry.name)
+    for i, entry in enumerate(entries):
+        for j, phrase in enumerate(entry.not_in):
+            if phrase in owner:
+                message = (
+                    f"{phrase!r} is itself a name of {owner[phrase]!r}; a not_in phrase must"
+                    " be a longer name that is not a port"
+                )
+                problems.append(located.problem(("ports", i, "not_in", j), message))
+    return problems
 
 
 def _load_watchlists(

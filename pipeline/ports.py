@@ -1,8 +1,58 @@
-"""Ports gazetteer and the matcher that finds port mentions in text."""
+"""Ports gazetteer and the matcher that finds port mentions in text.
+
+One Aho–Corasick automaton (pyahocorasick) holds every canonical name and alias, so a text is
+scanned once whatever the size of the gazetteer. A raw hit becomes a mention only when
+
+- it stands on word boundaries, and is the longest hit at its place ("Boulogne-sur-Mer" beats
+  "Boulogne");
+- it is not part of a longer proper name: an entry's ``not_in`` phrases (Pas-de-Calais), a
+  hyphenated particle before it ("Nord-Pas-de-…"), a title before it ("HMS", "Pride of"), or a
+  newspaper / club word after it ("Dover Express", "Hull City");
+- for ``needs_context`` entries (Split, Bar, Douglas …) port words stand near it;
+- for an operator company's name (``company_aliases``: Eurotunnel) it is used as a place
+  ("the Eurotunnel terminal", "at Eurotunnel"), not as a speaker ("Eurotunnel said").
+"""
 
 from __future__ import annotations
 
+import re
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+
+import ahocorasick
+
+__all__ = ["Gazetteer", "PortMention", "PortRecord"]
+
+# Words after a name that make it part of an organisation's name, not the place.
+_ORG_AFTER = frozenset(
+    """Herald Gazette Echo Express Mail Times Post Chronicle Star Telegraph Observer Journal
+    News Argus Advertiser Mercury Courier Evening Standard Recorder Independent Tribune FC AFC
+    Daily Weekly Live Radio Nieuwsblad Dagblad Courant Krant
+    United City Town Athletic Rovers Wanderers Albion County Rangers Borough Harriers RFC RUFC
+    Olympique Dolphins""".split()
+)
+# Words right before a name that make it part of a longer proper name (ships, films, clubs).
+_NAME_BEFORE = re.compile(
+    r"(?:\b(?:HMS|MV|MS|RMS|SS|HMT|FC|AFC|AS|SSC|Olympique|Pride\s+of|Spirit\s+of|Pont\s+de"
+    r"|Straits?\s+of|Pas\s+de|film|movie|Nolan's|blockbuster|film's|movie's)\s*$)|(?:\w-(?:de|du|des|la|le|sur|sous|en|lès)-$)",
+    re.IGNORECASE,
+)
+# Words near a needs_context name that show a port or crossing is meant.
+_PORT_CONTEXT = re.compile(
+    r"\b(?:port|ports|harbou?r|ferry|ferries|docks?|quay|terminal|crossing|border|coast|"
+    r"island|marina|pier|jetty|haven|havre|puerto|porto|puerta|garita|frontera|limani|"
+    r"entry|bridge|checkpoint|boat|boats|vessel|migrants?|smuggl\w*)\b",
+    re.IGNORECASE,
+)
+_CONTEXT_WINDOW = 60  # characters either side
+# A company alias counts as a place when followed by one of these, or preceded by a place word.
+_PLACE_AFTER = re.compile(
+    r"^\s*(?:terminal|site|tunnel|platforms?|freight|shuttle|trains?|railhead|perimeter|fence|compound|depot|entrance|premises)\b",
+    re.IGNORECASE,
+)
+_PLACE_BEFORE = re.compile(
+    r"\b(?:at|into|through|via|inside|onto|on|near|to)\s+(?:the\s+)?$", re.IGNORECASE
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -13,3 +63,105 @@ class PortMention:
     start: int
     end: int
     alias: str
+
+
+@dataclass(frozen=True, slots=True)
+class PortRecord:
+    """What the matcher needs to know of one gazetteer entry."""
+
+    name: str
+    aliases: tuple[str, ...] = ()
+    not_in: tuple[str, ...] = ()
+    needs_context: bool = False
+    company_aliases: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class _Label:
+    text: str
+    port: str
+    company: bool
+    needs_context: bool
+
+
+class Gazetteer:
+    """Finds port mentions in text; build once, use from any thread."""
+
+    def __init__(self, records: Iterable[PortRecord]) -> None:
+        self._automaton = ahocorasick.Automaton()
+        self._blockers: dict[str, tuple[str, ...]] = {}
+        names: list[str] = []
+        for record in records:
+            names.append(record.name)
+            labels = [(record.name, False), *((a, False) for a in record.aliases)]
+            labels += [(a, True) for a in record.company_aliases]
+            for text, company in labels:
+                self._add(_Label(text, record.name, company, record.needs_context))
+            if record.not_in:
+                self._blockers[record.name] = record.not_in
+            for phrase in record.not_in:
+                self._add(_Label(phrase, "", False, False))
+        self._automaton.make_automaton()
+        self.names: tuple[str, ...] = tuple(names)
+
+    def _add(self, label: _Label) -> None:
+        for variant in {label.text, label.text.upper()}:
+            if variant not in self._automaton:
+                self._automaton.add_word(variant, label)
+
+    def __len__(self) -> int:
+        return len(self.names)
+
+    def find(self, text: str) -> list[PortMention]:
+        """Every port mention in ``text``, in order, including repeats."""
+        hits: list[tuple[int, int, _Label]] = []
+        for end_index, label in self._automaton.iter(text):
+            start = end_index - len(label.text) + 1
+            end = end_index + 1
+            if _on_word_boundaries(text, start, end):
+                hits.append((start, end, label))
+        blocked = [(s, e) for s, e, label in hits if not label.port]
+        mentions: list[PortMention] = []
+        last_end = -1
+        # Longest hit first at each place; skip hits inside an accepted one or a blocker phrase.
+        for start, end, label in sorted(hits, key=lambda h: (h[0], -(h[1] - h[0]))):
+            if start < last_end or not label.port:
+                continue
+            if any(s <= start and end <= e and (e - s) > (end - start) for s, e in blocked):
+                continue
+            if self._accept(text, start, end, label):
+                mentions.append(PortMention(label.port, start, end, text[start:end]))
+                last_end = end
+        return mentions
+
+    def ports_in(self, text: str) -> list[str]:
+        """Canonical names of the ports named in ``text``, first mention first, each once."""
+        return unique_names(self.find(text))
+
+    def _accept(self, text: str, start: int, end: int, label: _Label) -> bool:
+        before = text[max(0, start - 30) : start]
+        after = text[end : end + 30]
+        if _NAME_BEFORE.search(before):
+            return False
+        next_word = after.lstrip(" ").split(" ", 1)[0].strip(".,;:!?'\")(")
+        if after.startswith(" ") and next_word in _ORG_AFTER:
+            return False
+        if label.company:
+            return bool(_PLACE_AFTER.match(after) or _PLACE_BEFORE.search(before))
+        if label.needs_context:
+            window = text[max(0, start - _CONTEXT_WINDOW) : end + _CONTEXT_WINDOW]
+            return bool(_PORT_CONTEXT.search(window))
+        return True
+
+
+def unique_names(mentions: Sequence[PortMention]) -> list[str]:
+    seen: dict[str, None] = {}
+    for mention in mentions:
+        seen.setdefault(mention.name, None)
+    return list(seen)
+
+
+def _on_word_boundaries(text: str, start: int, end: int) -> bool:
+    if start > 0 and (text[start - 1].isalnum() or text[start - 1] == "_"):
+        return False
+    return not (end < len(text) and (text[end].isalnum() or text[end] == "_"))

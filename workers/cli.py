@@ -55,6 +55,46 @@ def cmd_check_config(args: argparse.Namespace, settings: Settings) -> int:
     return 0
 
 
+def _load(args: argparse.Namespace, settings: Settings) -> Any:
+    from pipeline.config import load_config_or_raise
+
+    directory = _config_dir(args, settings)
+    if not directory.is_dir():
+        raise PortwatchError(f"configuration folder {directory} does not exist")
+    return load_config_or_raise(directory)
+
+
+def cmd_assess(args: argparse.Namespace, settings: Settings) -> int:
+    import json
+
+    from pipeline.assess_io import assess_lines, explain
+    from pipeline.assessment import Assessor
+
+    assessor = Assessor.from_config(_load(args, settings))
+    if args.file == "-":
+        source = sys.stdin.buffer
+    else:
+        try:
+            source = open(args.file, "rb")  # noqa: SIM115 - closed below
+        except OSError as exc:
+            raise PortwatchError(f"cannot read {args.file}: {exc.strerror}") from None
+    try:
+        for article, assessment, output in assess_lines(source, assessor):
+            if args.explain:
+                text = (
+                    explain(article, assessment)
+                    if article and assessment
+                    else f"!! {output['error']}"
+                )
+                print(text + "\n", flush=True)
+            else:
+                print(json.dumps(output, ensure_ascii=False), flush=True)
+    finally:
+        if source is not sys.stdin.buffer:
+            source.close()
+    return 0
+
+
 def _not_yet(command: str) -> Handler:
     def handler(args: argparse.Namespace, settings: Settings) -> int:
         raise PortwatchError(f"'portwatch {command}' is not available in this version yet")
@@ -65,7 +105,7 @@ def _not_yet(command: str) -> Handler:
 COMMANDS: dict[str, tuple[str, Handler]] = {
     "run": ("run the service: Celery worker with the beat scheduler embedded", _not_yet("run")),
     "check-config": ("validate every YAML file of the configuration", cmd_check_config),
-    "assess": ("assess JSON-lines articles offline: relevance, ports, figures", _not_yet("assess")),
+    "assess": ("assess JSON-lines articles offline: relevance, ports, figures", cmd_assess),
     "fetch": ("fetch one URL through the guarded client and extract its text", _not_yet("fetch")),
     "feed": ("fetch and parse one feed through the guarded client", _not_yet("feed")),
 }

@@ -1,0 +1,795 @@
+"""Figures: numbers with what they measure, read from article text.
+
+``extract_figures`` turns the numbers ``pipeline.numbers`` finds into figures: a value with a
+unit (``count``, an ISO 4217 currency code, ``km``, ``percent``, ``h`` …), a short English
+subject ("migrants", "fence height", "attempts per night") and the port the sentence ties it to.
+
+How a number is read, in order:
+
+1. Exclusions that depend only on the words around the number: dates, years, clock times,
+   ages, ordinals, labels ("junction 11", "Article 8", "Covid-19"), reference windows ("in the
+   past 24 hours"), ratios ("one in five"), fractions ("two-thirds").
+2. The quantity: currency before or after ("£7m", "2,5 miljoen euro"), a unit ("2km",
+   "four-metre", "20 per cent", "three times as many"), a compound duration summed in its
+   smallest unit ("2 hours 30 minutes" = 150 min).
+3. A range with the next number ("between 350 and 800", "30-40", "entre 350 et 800").
+4. A rate period attached to it ("150 a night", "€3.2 million a year").
+5. What is counted: the noun after it, through a small lexicon of the five languages; a bare
+   number written in digits borrows the subject of the sentence or of the figure before it
+   ("against 11 the year before"), a bare number written in words is not a figure.
+
+Spans follow the golden corpus: the number with its currency, magnitude, unit, attached rate and
+the whole of a range; never the counted noun ("5,000 migrants" -> "5,000").
+"""
+
+from __future__ import annotations
+
+import bisect
+import re
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from typing import Final
+
+from pipeline.numbers import Number, find_numbers, languages_for
+from pipeline.ports import PortMention
+from pipeline.sentences import sentence_spans
+
+__all__ = ["Figure", "extract_figures"]
+
+
+@dataclass(frozen=True, slots=True)
+class Figure:
+    """A number in an article together with what it measures."""
+
+    text: str
+    start: int
+    end: int
+    value: float
+    value_max: float | None
+    unit: str
+    subject: str
+    port: str | None
+    #: The earlier value of the same fact ("150 a night, down from 2,000" -> 2000 on the 150).
+    previous: float | None = None
+
+    def to_json(self) -> dict[str, object]:
+        """The figure as the ``portwatch assess`` output writes it."""
+        out: dict[str, object] = {
+            "text": self.text,
+            "start": self.start,
+            "end": self.end,
+            "value": _json_number(self.value),
+            "value_max": None if self.value_max is None else _json_number(self.value_max),
+            "unit": self.unit,
+            "subject": self.subject,
+            "port": self.port,
+        }
+        if self.previous is not None:
+            out["previous"] = _json_number(self.previous)
+        return out
+
+
+def _json_number(value: float) -> float | int:
+    return int(value) if value.is_integer() else value
+
+
+# --- vocabulary -------------------------------------------------------------------------------
+
+
+def _table(spec: str) -> dict[str, str]:
+    """Parse ``"target: form, form; target: form"`` lines into a form -> target map."""
+    table: dict[str, str] = {}
+    for line in spec.strip().splitlines():
+        target, _, forms = line.partition(":")
+        for form in forms.split(","):
+            if form.strip():
+                table[form.strip().lower()] = target.strip()
+    return table
+
+
+def _alternation(forms: Sequence[str]) -> str:
+    """Regex alternation, longest first, spaces matching any run of blanks."""
+    ordered = sorted(set(forms), key=len, reverse=True)
+    return "|".join(re.escape(f).replace(r"\ ", r"[ \u00a0]+") for f in ordered)
+
+
+_CURRENCY_WORDS: Final = _table(
+    """
+    EUR: euro, euros, euro's, eur
+    GBP: pound, pounds, pounds sterling, sterling, livre sterling, livres sterling, livres,
+    GBP: pond, ponden, pond sterling, libra, libras, libras esterlinas, pfund, quid, gbp
+    USD: dollar, dollars, us dollars, dólar, dólares, usd
+    MAD: dirham, dirhams, dirhams marocains, dh, dhs, mad
+    TRY: lira, liras, lire, turkish lira, livres turques, tl, try
+    CHF: swiss francs, francs suisses, chf
+    """
+)
+_CURRENCY_CODES: Final = (
+    "GBP EUR USD MAD TRY CHF AUD CAD JPY SEK NOK DKK PLN TND DZD LYD EGP RON BGN ALL HUF CZK"
+).split()
+_CURRENCY_SIGNS: Final = {
+    "US$": "USD", "A$": "AUD", "C$": "CAD", "R$": "BRL", "£": "GBP", "₤": "GBP", "€": "EUR",
+    "$": "USD", "¥": "JPY", "₺": "TRY", "₹": "INR", "₽": "RUB",
+}  # fmt: skip
+
+_UNIT_WORDS: Final = _table(
+    """
+    m: metre, metres, meter, meters, mètre, mètres, metro, metros, mtr
+    km: km, kms, kilometre, kilometres, kilometer, kilometers, kilomètre, kilomètres, kilómetro
+    km: kilómetros, kilometro, kilometri
+    mi: mile, miles, mijl, mijlen, milla, millas, meile, meilen
+    nmi: nautical mile, nautical miles, nmi, milles nautiques, milles marins, mille nautique
+    nmi: zeemijl, zeemijlen, milla náutica, millas náuticas, seemeile, seemeilen
+    ft: ft, feet, foot, pieds, voet
+    cm: cm, centimetre, centimetres, centimeter, centimeters, centimètres
+    m2: m2, m², sq m, square metre, square metres, square meter, square meters, mètres carrés
+    m2: vierkante meter, metros cuadrados, quadratmeter
+    km2: km2, km², sq km, square kilometre, square kilometres, square kilometer
+    km2: square kilometers, kilomètres carrés, vierkante kilometer, kilómetros cuadrados
+    ha: ha, hectare, hectares, hectárea, hectáreas, hektar
+    kg: kg, kilo, kilos, kilogram, kilograms, kilogramme, kilogrammes, kilogramo, kilogramos
+    t: tonne, tonnes, ton, tons, tonnen, tonelada, toneladas
+    s: second, seconds, secs, sec, seconde, secondes, seconden, segundo, segundos, sekunden
+    min: minute, minutes, mins, min, minuten, minuto, minutos
+    h: hour, hours, hrs, hr, heure, heures, uur, uren, hora, horas, stunde, stunden
+    day: day, days, jour, jours, journée, journées, dag, dagen, día, días, tag, tage, tagen
+    week: week, weeks, semaine, semaines, weken, semana, semanas, woche, wochen
+    month: month, months, mois, maand, maanden, mes, meses, monat, monate, monaten
+    year: year, years, yr, yrs, an, ans, année, années, jaar, jaren, año, años, jahr, jahre
+    year: jahren
+    """
+)
+_DURATION_SECONDS: Final = {
+    "s": 1, "min": 60, "h": 3600, "day": 86400, "week": 604800, "month": 2629800,
+    "year": 31557600,
+}  # fmt: skip
+# Compound durations are summed only where the smaller unit divides the larger exactly.
+_EXACT_STEPS: Final = {("year", "month"), ("week", "day"), ("day", "h"), ("h", "min"), ("min", "s")}
+
+# Counted nouns in five languages -> subject. Longer forms win ("small boats" over "boats").
+_NOUNS: Final = _table(
+    """
+    migrants: migrant, migrants, migranten, migrante, migrantes, immigrants, immigrés, exilés
+    migrants: inmigrantes, clandestins, clandestinos, illegalen, illegal immigrants, exiles
+    migrants: illegal migrants, irregular migrants, undocumented migrants, sans-papiers
+    asylum seekers: asylum seekers, asylum-seekers, demandeurs d'asile, asielzoekers
+    asylum seekers: solicitantes de asilo, asylbewerber, asylsuchende
+    refugees: refugees, refugee, réfugiés, vluchtelingen, refugiados, flüchtlinge
+    stowaways: stowaways, stowaway, passagers clandestins, verstekelingen, polizones
+    people: people, persons, person, individuals, personnes, individus, mensen, personen
+    people: personas, menschen, nationals, ressortissants, occupants, inzittenden, adults
+    people: adultes, volwassenen, adultos, erwachsene
+    passengers: passengers, passagers, passagiers, pasajeros, passagiere
+    men: men, man, hommes, homme, mannen, hombres, männer, males, young men, jeunes hommes
+    women: women, woman, femmes, femme, vrouwen, mujeres, frauen
+    children: children, child, kids, enfants, kinderen, niños, kinder, babies, bébés, bebés
+    children: infants, baby's
+    minors: minors, unaccompanied minors, mineurs, mineurs non accompagnés, minderjarigen
+    minors: menores, menores no acompañados, minderjährige
+    families: families, familles, gezinnen, familias, familien
+    survivors: survivors, survivants, rescapés, overlevenden, supervivientes, überlebende
+    bodies: bodies, corps, lichamen, cadáveres, cuerpos, leichen
+    people (deaths): dead, deaths, fatalities, morts, décès, doden, muertos, fallecidos, tote
+    people (deaths): todesopfer, dead bodies
+    people (missing): missing, disparus, vermisten, vermist, desaparecidos, vermisste
+    smugglers: smugglers, people smugglers, people-smugglers, traffickers, passeurs
+    smugglers: trafiquants, smokkelaars, mensensmokkelaars, traficantes, schleuser
+    smugglers: schlepper, facilitators, suspected smugglers, human traffickers
+    suspects: suspects, verdachten, sospechosos, verdächtige
+    lorries: lorries, lorry, trucks, truck, hgvs, hgv, camions, camion, poids lourds
+    lorries: vrachtwagens, vrachtwagen, camiones, lkw, lastwagen, heavy goods vehicles
+    trailers: trailers, trailer, remorques, aanhangers, opleggers, remolques
+    vehicles: vehicles, véhicules, voertuigen, vehículos, fahrzeuge
+    cars: cars, voitures, auto's, autos, coches
+    vans: vans, camionnettes, busjes, bestelwagens, furgonetas
+    containers: containers, conteneurs, contenedores
+    small boats: small boats, small boat, dinghies, dinghy, inflatables, inflatable boats
+    small boats: rubber boats, canots, small vessels, bootjes, rubberboten, pateras
+    small boats: neumáticas, lanchas, cayucos, schlauchboote, taxi boats, embarcations légères
+    boats: boats, boat, bateaux, embarcations, boten, boot, barcos, embarcaciones, boote
+    vessels: vessels, ships, navires, schepen, buques, schiffe
+    patrol boats: patrol boats, patrol vessels, patrouilleurs, patrouilleboten, patrulleras
+    ferries: ferries, veerboten, ferrys, transbordadores, fähren
+    crossings: crossings, traversées, passages, overtochten, oversteken, cruces, travesías
+    crossings: überfahrten
+    attempts: attempts, tentatives, pogingen, intentos, versuche, incursions, intrusions
+    arrivals: arrivals, arrivées, aankomsten, llegadas, ankünfte, clandestine arrivals
+    landings: landings, débarquements, landingen, desembarcos
+    arrests: arrests, arrestations, interpellations, arrestaties, aanhoudingen, detenciones
+    arrests: festnahmen
+    interceptions: interceptions, onderscheppingen, interceptaciones
+    rescues: rescues, rescue operations, sauvetages, reddingen, rescates, operations
+    police officers: police officers, police, officers, policemen, police officer, gendarmes
+    police officers: policiers, agents, cops, crs, agenten, politieagenten, marechaussees
+    police officers: policías, agentes, guardias civiles, polizisten, riot police
+    police officers: border force officers, border police, officiers, beamte, officer
+    border guards: border guards, garde-frontières, grenswachten, guardias fronterizos
+    security guards: guards, security guards, gardes, vigiles, agents de sécurité, bewakers
+    security guards: beveiligers, vigilantes, wachleute
+    soldiers: soldiers, troops, soldats, militaires, soldaten, militares
+    staff: staff, employees, workers, salariés, employés, personeel, medewerkers
+    staff: trabajadores, mitarbeiter
+    dogs: dogs, sniffer dogs, chiens, honden, perros, hunde
+    cameras: cameras, cctv cameras, thermal cameras, caméras, camera's, cámaras, kameras
+    beds: beds, lits, bedden, camas, betten, places d'hébergement
+    tents: tents, tentes, tenten, tiendas, zelte
+    countries: countries, pays, landen, países, länder
+    ports: ports, havens, puertos, häfen
+    smuggling networks: networks, gangs, réseaux, bandes, netwerken, bendes, redes, banden
+    patrols: patrols, patrouilles, patrullas, patrouillen
+    checks: checks, controls, contrôles, controles, kontrollen, searches, fouilles
+    incidents: incidents, incidenten, incidentes, vorfälle
+    flights: flights, vols, vluchten, vuelos, flüge
+    engines: engines, outboard engines, moteurs, motoren, motores
+    drones: drones, drones, drohnen
+    scanners: scanners, scanners, escáneres
+    helicopters: helicopters, hélicoptères, helikopters, helicópteros, hubschrauber
+    trains: trains, treinen, trenes, züge
+    coaches: coaches, buses, bus, autocars, bussen, autobuses
+    freight units: freight units, unités de fret, vrachteenheden
+    nights: nights, nuits, nachten, noches, nächte
+    """
+)
+_PEOPLE: Final = frozenset(
+    {"migrants", "people", "men", "women", "children", "asylum seekers", "refugees",
+     "stowaways", "passengers", "minors", "families", "survivors"}
+)  # fmt: skip
+_NOUN_FORMS: Final = sorted(_NOUNS, key=len, reverse=True)
+_MAX_NOUN_WORDS: Final = max(len(form.split()) for form in _NOUN_FORMS)
+
+# Words between a number and its noun that say nothing about what is counted.
+_SKIP_WORDS: Final = frozenset(
+    """
+    more other others additional extra new further young old suspected alleged illegal irregular
+    undocumented unaccompanied inflatable overcrowded overloaded armed senior private foreign
+    local british french belgian dutch german spanish italian greek turkish moroccan african
+    syrian eritrean sudanese afghan albanian vietnamese iranian iraqi kurdish somali libyan
+    tunisian algerian egyptian indian pakistani chinese romanian polish bulgarian european
+    english clandestine hidden frozen rigid large small big armed plain-clothes mounted
+    of the a an those these such some all about around roughly nearly almost
+    de d' des du la le les l' autres nouveaux nouvelles supplémentaires jeunes
+    van het andere extra nieuwe jonge illegale
+    los las del otros otras nuevos nuevas más jóvenes
+    der die das weitere neue junge
+    """.split()
+)
+# Words that end the search for a noun: the number is then "bare".
+_STOP_WORDS: Final = frozenset(
+    """
+    are were was is be been have has had will would could should may might can did do does
+    in on at to from for by with and or than as who which that this these those last next
+    per each every a an more less up down over under between since ago after before while
+    according compared against said says say the year years
+    sont ont étaient était sera seront à en et ou pour par sur dans avec que qui selon contre
+    zijn waren was werd worden hebben heeft had in op aan naar voor door met en of dan die dat
+    volgens tegen
+    son fueron fue han ha había en a y o para por con que según frente
+    sind waren wurden haben hat in an auf zu mit und oder als nach laut gegenüber
+    """.split()
+)
+
+# --- context patterns -------------------------------------------------------------------------
+
+_I = re.IGNORECASE
+_MONTHS_CAPITALISED: Final = (
+    "January|February|March|April|May|June|July|August|September|October|November|December"
+    "|Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec"
+)
+_MONTHS_ANY_CASE: Final = (
+    "janvier|février|fevrier|mars|avril|mai|juin|juillet|août|aout|septembre|octobre|novembre"
+    "|décembre|decembre|janv|févr|avr|juil|déc|januari|februari|maart|april|mei|juni|juli"
+    "|augustus|oktober|enero|febrero|marzo|abril|mayo|junio|julio|agosto|septiembre|setiembre"
+    "|octubre|noviembre|diciembre|januar|februar|märz|dezember"
+)
+_MONTH: Final = rf"(?:(?:{_MONTHS_CAPITALISED})\b|(?i:{_MONTHS_ANY_CASE})\b)"
+_MONTH_AFTER: Final = re.compile(
+    rf"(?:st|nd|rd|th|er)?\.?[ \u00a0]+(?:(?i:of|de)[ \u00a0]+)?{_MONTH}"
+)
+_MONTH_BEFORE: Final = re.compile(rf"{_MONTH}\.?[ \u00a0]+(?:the[ \u00a0]+)?\Z")
+_YEAR_PREPOSITION: Final = re.compile(
+    r"\b(?:in|since|of|by|from|until|to|before|after|during|year|summer|spring|autumn|winter"
+    r"|early|late|mid|en|depuis|de|dès|avant|après|année|été|hiver|sinds|van|tot|jaar|zomer"
+    r"|desde|del|año|verano|seit|im|jahr|sommer|the)\s+\Z",
+    _I,
+)
+_SEASON_BEFORE: Final = re.compile(r"\d{4}\s?[-–/]\s?\Z")
+_TIME_AFTER: Final = re.compile(
+    r"[ \u00a0]?(?:[ap]\.m\.|[ap]m\b|o'clock|gmt\b|bst\b|cet\b|cest\b|utc\b|local time"
+    r"|heure locale|h\d\d\b|u\d\d\b)",
+    _I,
+)
+_CLOCK_BEFORE: Final = re.compile(
+    r"\b(?:at|by|until|till|from|before|after|around|about|à|a|vers|dès|jusqu'à|avant"
+    r"|après|om|tot|vanaf|rond|tegen|a las|hasta las|desde las|sobre las|um|gegen|ab|bis)"
+    r"\s+\Z",
+    _I,
+)
+_AGE_BEFORE: Final = re.compile(
+    r"\b(?:aged?|ages|âgée?s?(?:\s+de)?|leeftijd\s+van|edad\s+de|im\s+alter\s+von|alter)"
+    r"\s+(?:between\s+|of\s+|entre\s+|tussen\s+|zwischen\s+)?\Z",
+    _I,
+)
+_AGE_AFTER: Final = re.compile(
+    r"(?:[ \u00a0-]+(?:year|yr|month|week|day)s?[ \u00a0-]+old\b|-year\b|[ \u00a0-]+jaar\s+oud\b"
+    r"|-jarige?\b|[ \u00a0]+años\s+de\s+edad\b|-jährige?r?\b|[ \u00a0]+jahre\s+alt\b)",
+    _I,
+)
+# "un homme de 34 ans", "een man van 34", "un joven de 24 años": years after "de"/"van".
+_AGE_OF_BEFORE: Final = re.compile(r"\b(?:de|van|d')\s+\Z", _I)
+_AGE_PARENS: Final = re.compile(r"[A-Z][\w'-]+,?\s\(\Z")
+_AGO_AFTER: Final = re.compile(r"\s+(?:ago|earlier|geleden|plus\s+tôt)\b", _I)
+_AGO_BEFORE: Final = re.compile(r"\b(?:il\s+y\s+a|hace|vor)\s+\Z", _I)
+_WINDOW_BEFORE: Final = re.compile(
+    r"\b(?:past|last|previous|preceding|first|next|coming|following|recent|within|dernières?"
+    r"|derniers|premières?|premiers|prochaines?|prochains|afgelopen|laatste|voorbije|vorige"
+    r"|eerste|komende|binnen|últimos|últimas|primeros|primeras|próximos|próximas|pasados"
+    r"|pasadas|letzten|ersten|vergangenen|kommenden|nächsten|innerhalb\s+von)\s+\Z",
+    _I,
+)
+_WINDOW_AFTER_FR: Final = re.compile(
+    r"\s+(?:derni[eè]re?s|premi[eè]re?s|prochaine?s|últim[oa]s|primer[oa]s)\b", _I
+)
+_ORDINAL_AFTER: Final = re.compile(r"(?:st|nd|rd|th|e|er|ère|re|ème|eme|de|ste|º|ª|°)(?!\w)", _I)
+_RANK_BEFORE: Final = re.compile(
+    r"(?:\b(?:no|nos|nr|num|number|número|numéro|nummer|rank|ranked|top|place|placed"
+    r"|position)\.?|#|n°|nº)\s*\Z",
+    _I,
+)
+_LABEL_BEFORE: Final = re.compile(
+    r"\b(?:junction|j|deck|page|pages|p|pp|article|art|section|chapter|paragraph|clause|annex"
+    r"|appendix|schedule|rule|regulation|directive|resolution|platform|gate|berth|pier|quay"
+    r"|dock|terminal|hangar|route|road|highway|motorway|interstate|exit|sortie|autoroute"
+    r"|afrit|salida|muelle|quai|kade|porte|flight|room|line|bus|level|phase|stage|tier"
+    r"|category|class|grade|zone|sector|lot|block|box|ward|boeing|airbus|covid|sars|version"
+    r"|v|vol|volume|issue|season|episode|part|act|artikel|artículo|pagina|página|seite"
+    r"|kapitel|paragraaf|hoofdstuk|capítulo|figure|fig|table|step|operation|opération"
+    r"|protocol|protocole|amendment|bill|loi|wet|ley|cup|league|division|channel|radio"
+    r"|apollo|euro|windows|iphone|world\s+war|ww|tranche|lijn|línea|ligne|gleis|tor"
+    r"|brexit|frontex|code|pier|quayside|unit|cell|bay|lane|track|camp|sector)\.?[ \u00a0]*\Z",
+    _I,
+)
+_GLUED_LABEL_BEFORE: Final = re.compile(r"(?:[A-Za-z]-|[#\[]|[A-Za-z]\d*\s?/)\Z")
+_URL_BEFORE: Final = re.compile(r"(?:https?://|www\.|@)\S*\Z", _I)
+_FRACTION_AFTER: Final = re.compile(
+    r"[ \u00a0-]?(?:thirds?|quarters?|fifths?|sixths?|sevenths?|eighths?|tenths?|halves"
+    r"|tiers|quarts|cinquièmes|derde|derden|kwart|vijfde|tercios?|cuartos?|drittel|viertel)\b",
+    _I,
+)
+_RATIO_AFTER: Final = re.compile(
+    r"[ \u00a0]+(?:in|out\s+of|of\s+every|sur|op|de\s+cada|von)[ \u00a0]+(?=\d|[^\W\d_]+\b)", _I
+)
+_HYPHEN_WORD_AFTER: Final = re.compile(r"-[^\W\d_]")
+_SCORE_BEFORE: Final = re.compile(
+    r"\b(?:won|lost|beat|beaten|drew|draw|defeated|victory|defeat|win|score|scored|scoreline"
+    r"|gagné|perdu|victoire|défaite|gewonnen|verloren|ganó|perdió|gewann|verlor)\b[^.]{0,25}\Z",
+    _I,
+)
+_VAGUE_BEFORE: Final = re.compile(r"\b(?:tens|dozens|hundreds|thousands)\s+of\s+\Z", _I)
+
+_CURRENCY_BEFORE: Final = re.compile(
+    r"(?:(?P<sign>"
+    + "|".join(re.escape(s) for s in sorted(_CURRENCY_SIGNS, key=len, reverse=True))
+    + r")|\b(?P<code>"
+    + "|".join(_CURRENCY_CODES)
+    + r"))[ \u00a0]?(?P<minus>[-−])?\Z"
+)
+_CURRENCY_AFTER: Final = re.compile(
+    r"[ \u00a0]*(?:(?P<sign>€|£|\$|₤|₺)|(?:(?:d['’]|de[ \u00a0]+|of[ \u00a0]+)?)"
+    r"(?P<word>(?i:" + _alternation(list(_CURRENCY_WORDS)) + r"))(?!\w))"
+)
+_MILLION_M: Final = re.compile(r"[ \u00a0]?(?:m|mn|M)(?!\w)")
+_PERCENT: Final = re.compile(
+    r"[ \u00a0]?%|[ \u00a0]*-?(?:per[ \u00a0]?cent|percent|pour[ \u00a0]?cent|procent"
+    r"|por[ \u00a0]?ciento|prozent|pct|percentage[ \u00a0]+points?)\b",
+    _I,
+)
+_TIMES: Final = re.compile(
+    r"[ \u00a0]*(?:-fold\b|fold\b|(?:times|fois|keer|maal|veces|mal)\b(?=[ \u00a0]+(?:as|more"
+    r"|higher|greater|larger|bigger|the|fewer|less|lower|over|plus|moins|autant|zo|meer"
+    r"|minder|groter|hoger|más|menos|so|mehr|weniger|höher)\b))",
+    _I,
+)
+_UNIT: Final = re.compile(
+    r"(?:[ \u00a0]?-[ \u00a0]?|[ \u00a0]{0,2})(?P<unit>(?i:"
+    + _alternation([u for u in _UNIT_WORDS if len(u) > 1])
+    + r")|m|t)(?![\w²])"
+)
+_GLUED_HOURS: Final = re.compile(r"h(?P<min>\d\d)?(?!\w)")
+_DURATION_JOIN: Final = re.compile(r"(?:,?[ \u00a0]+(?:and|et|en|y|und)[ \u00a0]+|,?[ \u00a0]+)")
+_RATE: Final = re.compile(
+    r"[ \u00a0]*(?:(?:a|an|per|each|every|a\s+single|/)[ \u00a0]*(?P<en>night|day|week|month|year"
+    r"|hour|shift)|(?:par|chaque)[ \u00a0]+(?P<fr>nuit|jour|semaine|mois|an|année|heure)"
+    r"|(?:per|elke|iedere)[ \u00a0]+(?P<nl>nacht|dag|week|maand|jaar|uur)"
+    r"|(?:por|al|a[ \u00a0]+la|cada)[ \u00a0]+(?P<es>noche|día|semana|mes|año|hora)"
+    r"|(?:pro|je|am|im)[ \u00a0]+(?P<de>nacht|tag|woche|monat|jahr|stunde))\b",
+    _I,
+)
+_PERIODS: Final = _table(
+    """
+    night: night, nuit, nacht, noche, nightly, shift
+    day: day, jour, dag, día, tag, daily
+    week: week, semaine, semana, woche, weekly
+    month: month, mois, maand, mes, monat, monthly
+    year: year, an, année, jaar, año, jahr, annual, annually
+    hour: hour, heure, uur, hora, stunde
+    """
+)
+# A period named later in the clause: "30 people on a typical night", "52 on each boat".
+_LOOSE_RATE: Final = re.compile(
+    r"\b(?:a|an|per|each|every|on\s+a\s+(?:typical|normal|single|busy)|on\s+each|par"
+    r"|chaque|per|elke|iedere|por|cada|pro|je)\s+(?P<p>night|day|week|month|year|shift|boat"
+    r"|nuit|jour|semaine|mois|an|nacht|dag|maand|jaar|noche|día|semana|mes|año|tag|woche"
+    r"|bateau|boot|barco)\b",
+    _I,
+)
+_RANGE_OPEN: Final = re.compile(
+    r"\b(?P<word>between|entre|tussen|zwischen|from|de|van|von|desde)[ \u00a0]+\Z", _I
+)
+_RANGE_AND: Final = re.compile(r"[ \u00a0]+(?:and|et|en|y|und|-|–)[ \u00a0]+", _I)
+_RANGE_TO: Final = re.compile(
+    r"[ \u00a0]?[-–—][ \u00a0]?|[ \u00a0]+(?:to|à|a|tot|bis|hasta|till|or|ou|of|o|oder)[ \u00a0]+",
+    _I,
+)
+_CHANGE_BEFORE: Final = re.compile(
+    r"\b(?:rose|risen|rising|rises|fell|fallen|falling|falls|dropped|drop|increased|decreased"
+    r"|climbed|jumped|grew|grown|went|gone|soared|plunged|declined|up|down|cut|reduced|raised"
+    r"|passé|passée|passés|augmenté|baissé|chuté|grimpé|gestegen|gedaald|toegenomen"
+    r"|afgenomen|gegroeid|pasó|pasaron|aumentó|subió|bajó|cayó|stieg|sank|fiel)\b"
+    r"[^.;]{0,30}\Z",
+    _I,
+)
+_PREVIOUS_GAP: Final = re.compile(
+    r"[^.;!?]{0,90}?(?:\b(?:down|up)\s+from|\bcompared\s+(?:with|to)|\bagainst|\bversus|\bvs\.?"
+    r"|\bfrom|\bcontre|\bpar\s+rapport\s+à|\btegen(?:over)?|\bvergeleken\s+met|\bfrente\s+a"
+    r"|\bgegenüber|\bverglichen\s+mit)\s+(?:(?:a|the)\s+(?:high|peak|low|total|record)\s+of\s+"
+    r"|(?:about|around|some|roughly|nearly|almost|just|over|under|more\s+than|less\s+than"
+    r"|fewer\s+than|at\s+least|environ|près\s+de|ongeveer|zo'n|circa|unos|cerca\s+de|etwa"
+    r"|rund)\s+)*\Z",
+    _I,
+)
+_NUMBER_OF: Final = re.compile(
+    r"\b(?:number|total|nombre|aantal|número|zahl|anzahl)\s+(?:of|de|d'|van|der)\s+(?:the\s+)?"
+    r"(?P<noun>[^\W\d_][\w'-]*(?:\s+[^\W\d_][\w'-]*)?)",
+    _I,
+)
+_DEATH_AFTER: Final = re.compile(
+    r"[^.;]{0,60}?\b(?:died|have\s+died|had\s+died|were\s+killed|been\s+killed|drowned|lost"
+    r"\s+their\s+lives|found\s+dead|dead|perished|ont\s+péri|sont\s+morts|ont\s+perdu\s+la"
+    r"\s+vie|se\s+sont\s+noyés|noyés|morts|décédés|kwamen\s+om|omgekomen|overleden|verdronken"
+    r"|murieron|fallecieron|han\s+muerto|ahogados|muertos|starben|ums\s+leben|ertrunken)\b",
+    _I,
+)
+_ATTEMPT_CUE: Final = re.compile(
+    r"\b(?:attempt\w*|trying|tried|tentatives?|tenté|essay\w+|pogingen|poging|probeerden"
+    r"|intentos?|intentaron|versuche|versuchten)\b",
+    _I,
+)
+_WORDS_AFTER: Final = re.compile(r"[\s\"'“”‘’(]*((?:[^\W\d_][\w'’-]*[ \u00a0\"'“”‘’]*){1,6})")
+_PORT_PREFERRED: Final = re.compile(
+    r"\b(?:at|in|near|off|à|au|aux|dans|près\s+de|bij|nabij|en|cerca\s+de|bei|vor|im|am"
+    r"|port\s+of|harbour\s+of|harbor\s+of|port\s+de|haven\s+van|puerto\s+de|hafen\s+von)"
+    r"\s+(?:the\s+)?\Z",
+    _I,
+)
+_ARTICLE_UNIT: Final = re.compile(
+    r"(?<!\w)(?:a|an|un|une|een|één|una|ein|eine|einen)[ \u00a0]+(?=(?:mile|metre|meter"
+    r"|kilometre|kilometer|km|mètre|kilomètre|tonne|hectare|nautical\s+mile|metro"
+    r"|kilómetro|milla|mijl|zeemijl|meile|seemeile|kilo)(?![^\W\d_]{2,}))",
+    _I,
+)
+_SUBJECT_CUES: Final = (
+    (re.compile(r"\b(?:smuggl\w*|passeurs?|smokkel\w*|traficantes?|schleuser)\b", _I),
+     re.compile(r"\b(?:pa(?:y|id|ys)|costs?|price|charge\w*|fee|place|payé|prix|coûte"
+                r"|betaald|prijs|kost|precio|pagado|cuesta|preis|kostet)\b", _I),
+     "smuggling fee"),
+    (re.compile(r"\b(?:fines?|fined|amendes?|boetes?|multas?|geldstrafe)\b", _I), None, "fines"),
+    (re.compile(r"\b(?:worth|valued?|valeur|waarde|valor|wert)\b", _I), None, "value"),
+    (re.compile(r"\b(?:fund\w*|financ\w*|budget\w*|promised|pledged|approved|allocated"
+                r"|subsid\w*|fonds|invest\w*|grant\w*|aid|aide|ayuda|hulp|bijdrage)\b", _I),
+     None, "funding"),
+    (re.compile(r"\b(?:spent|spend\w*|dépensé\w*|uitgegeven|gastado|ausgegeben)\b", _I), None,
+     "spending"),
+    (re.compile(r"\b(?:costs?|cost\w*|coût\w*|kost\w*|coste|costo|kosten)\b", _I), None, "cost"),
+    (re.compile(r"\b(?:compensation|damages|indemni\w+|schadevergoeding)\b", _I), None,
+     "compensation"),
+)  # fmt: skip
+_FENCE_CUE: Final = re.compile(
+    r"\b(?:fence\w*|barrier\w*|wall|walls|ring\s+of\s+steel|cl[oô]tures?|grillages?|barri[eè]res?"
+    r"|murs?|hek\w*|omheining\w*|muur|valla\w*|muros?|z[aä]un\w*)\b",
+    _I,
+)
+_HEIGHT_CUE: Final = re.compile(
+    r"[ \u00a0-]*(?:high|tall|in\s+height|de\s+haut|haute?s?|hoog|hoge|de\s+altura|alt[oa]s?"
+    r"|hoch|hohe?n?)\b",
+    _I,
+)
+_WIDTH_CUE: Final = re.compile(r"[ \u00a0-]*(?:wide|de\s+large|breed|brede|de\s+ancho|breit)\b", _I)
+_LONG_CUE: Final = re.compile(r"[ \u00a0-]*(?:long|de\s+long|lang|lange|de\s+largo)\b", _I)
+_BOAT_CUE: Final = re.compile(r"\b(?:boat|dinghy|vessel|bateau|boot|barco|patera|schiff)\w*", _I)
+_DURATION_CUES: Final = (
+    (re.compile(r"\b(?:journey|crossing|trip|voyage|sail\w*|traversée|overtocht|travesía"
+                r"|überfahrt|cross)\b", _I), "crossing time"),
+    (re.compile(r"\b(?:wait\w*|queue\w*|delay\w*|attente|wachttijd|espera|wartezeit)\b", _I),
+     "waiting time"),
+    (re.compile(r"\b(?:prison|jail\w*|sentenced?|gevangenis\w*|cárcel|haft|emprisonnement"
+                r"|celstraf)\b", _I), "prison sentence"),
+    (re.compile(r"\b(?:detention|detained|rétention|détention|detentie|detención)\b", _I),
+     "detention"),
+)  # fmt: skip
+_CHANGE_UP: Final = re.compile(
+    r"\b(?:increase\w*|rise|rises|rose|risen|up|jump\w*|surge\w*|hausse|augment\w*|stijging"
+    r"|toename|gestegen|aumento|subida|anstieg|gestiegen|more)\b",
+    _I,
+)
+_CHANGE_DOWN: Final = re.compile(
+    r"\b(?:decrease\w*|fall|falls|fell|fallen|drop\w*|declin\w*|down|baisse|diminution|chute"
+    r"|daling|afname|gedaald|descenso|caída|disminución|rückgang|gesunken|fewer|less)\b",
+    _I,
+)
+
+
+# --- working values ---------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class _Doc:
+    """The text being read, with what every step needs to look around a number."""
+
+    text: str
+    langs: tuple[str, ...]
+    numbers: list[Number]
+    sentences: list[tuple[int, int]]
+    sentence_starts: list[int]
+    number_starts: list[int]
+
+    def sentence_of(self, pos: int) -> tuple[int, int]:
+        i = bisect.bisect_right(self.sentence_starts, pos) - 1
+        return self.sentences[max(i, 0)] if self.sentences else (0, len(self.text))
+
+
+@dataclass(frozen=True, slots=True)
+class _Quantity:
+    """A number with its currency, magnitude and unit; ``unit`` is None for a bare number."""
+
+    start: int
+    end: int
+    value: float
+    unit: str | None
+    #: Index of the first number after this quantity (more than one for "2 hours 30 minutes").
+    after: int
+    #: The number's own span (without currency or unit).
+    number_end: int
+
+
+@dataclass(slots=True)
+class _Draft:
+    """A figure being assembled; frozen into a ``Figure`` at the end."""
+
+    start: int
+    end: int
+    value: float
+    value_max: float | None
+    unit: str | None
+    #: End of the number or unit, where the counted noun is looked for.
+    tail: int
+    spelled: bool
+    subject: str | None = None
+    period: str | None = None
+    previous: float | None = None
+
+
+# --- exclusions -------------------------------------------------------------------------------
+
+
+def _left(doc: _Doc, pos: int, pattern: re.Pattern[str], width: int = 40) -> bool:
+    return pattern.search(doc.text, max(0, pos - width), pos) is not None
+
+
+def _is_date(doc: _Doc, n: Number) -> bool:
+    text = doc.text
+    if n.spelled or n.value > 31 or not n.value.is_integer() or n.scale != 1.0:
+        return False
+    return bool(_MONTH_AFTER.match(text, n.end) or _left(doc, n.start, _MONTH_BEFORE, 16))
+
+
+def _is_year(doc: _Doc, n: Number) -> bool:
+    raw = doc.text[n.start : n.end]
+    if n.spelled or len(raw) != 4 or not raw.isdigit() or not 1800 <= n.value <= 2100:
+        return _left(doc, n.start, _SEASON_BEFORE, 6)
+    if _left(doc, n.start, _YEAR_PREPOSITION, 20) or _left(doc, n.start, _MONTH_BEFORE, 16):
+        return True
+    # "2000 migrants" is a count, "in 2015" a year: a year-like number is a year unless a
+    # counted noun, a unit or a currency follows it at once.
+    return _noun_at(doc, n.end) is None and _UNIT.match(doc.text, n.end) is None
+
+
+def _is_clock_time(doc: _Doc, n: Number) -> bool:
+    text = doc.text
+    if _TIME_AFTER.match(text, n.end):
+        return True
+    raw = text[n.start : n.end]
+    if n.spelled or n.value > 24:
+        return False
+    clock_cue = _left(doc, n.start, _CLOCK_BEFORE, 16)
+    if "." in raw or ":" in raw:
+        # "at 10.30": a decimal with two digits after the point, after a clock preposition.
+        return clock_cue and len(raw.split(".")[-1]) == 2
+    hours = _GLUED_HOURS.match(text, n.end)
+    if hours is not None:
+        return hours.group("min") is not None and clock_cue or clock_cue
+    unit = _UNIT.match(text, n.end)
+    return clock_cue and unit is not None and _UNIT_WORDS.get(unit.group("unit").lower()) == "h"
+
+
+def _is_age(doc: _Doc, n: Number) -> bool:
+    text = doc.text
+    if _AGE_AFTER.match(text, n.end) or _left(doc, n.start, _AGE_BEFORE, 30):
+        return True
+    unit = _UNIT.match(text, n.end)
+    if unit is not None and _UNIT_WORDS.get(unit.group("unit").lower()) == "year":
+        word = unit.group("unit").lower()
+        # "un homme de 34 ans", "een man van 34 jaar", "un joven de 24 años"
+        if word in {"ans", "jaar", "años", "jahre"} and _left(doc, n.start, _AGE_OF_BEFORE, 6):
+            return not re.match(r"\s+(?:de\s+prison|cel|de\s+cárcel)", text[unit.end() :])
+    # "John Smith (34)"
+    return (
+        n.value < 110 and text[n.end : n.end + 1] == ")" and _left(doc, n.start, _AGE_PARENS, 40)
+    )
+
+
+def _is_window(doc: _Doc, n: Number) -> bool:
+    """ "in the past 24 hours", "les 12 derniers mois", "two weeks ago": frames, not figures."""
+    unit = _UNIT.match(doc.text, n.end)
+    if unit is None or _UNIT_WORDS.get(unit.group("unit").lower()) not in _DURATION_SECONDS:
+        return False
+    text = doc.text
+    return bool(
+        _left(doc, n.start, _WINDOW_BEFORE, 30)
+        or _left(doc, n.start, _AGO_BEFORE, 12)
+        or _AGO_AFTER.match(text, unit.end())
+        or _WINDOW_AFTER_FR.match(text, n.end)
+    )
+
+
+def _is_label(doc: _Doc, n: Number) -> bool:
+    """Ordinals, ranks, road/page/article numbers, product names, URLs, footnotes."""
+    text = doc.text
+    if not n.spelled and _ORDINAL_AFTER.match(text, n.end):
+        return True
+    if _left(doc, n.start, _GLUED_LABEL_BEFORE, 3) or _left(doc, n.start, _URL_BEFORE, 60):
+        return True
+    if text[n.end : n.end + 1] == "]" and text[n.start - 1 : n.start] == "[":
+        return True
+    if _left(doc, n.start, _RANK_BEFORE, 12):
+        return True
+    if _left(doc, n.start, _LABEL_BEFORE, 24):
+        return _UNIT.match(text, n.end) is None and _noun_at(doc, n.end) is None
+    return False
+
+
+def _is_shape_excluded(doc: _Doc, n: Number) -> bool:
+    """Fractions, ratios, vague plurals, hyphenated words that are not units ("one-off")."""
+    text = doc.text
+    if _FRACTION_AFTER.match(text, n.end) or _RATIO_AFTER.match(text, n.end):
+        return True
+    if _left(doc, n.start, _VAGUE_BEFORE, 20) or _left(doc, n.start, _RATIO_BEFORE, 24):
+        return True
+    return bool(
+        _HYPHEN_WORD_AFTER.match(text, n.end)
+        and not _UNIT.match(text, n.end)
+        and not _TIMES.match(text, n.end)
+    )
+
+
+_RATIO_BEFORE: Final = re.compile(
+    r"\b(?:one|1|un|une|een|één|uno|una|ein|eine)[ \u00a0]+(?:in|out\s+of|sur|op|de\s+cada|von)"
+    r"[ \u00a0]+\Z",
+    _I,
+)
+
+_EXCLUSIONS: Final[tuple[Callable[[_Doc, Number], bool], ...]] = (
+    _is_label,
+    _is_date,
+    _is_year,
+    _is_clock_time,
+    _is_age,
+    _is_window,
+    _is_shape_excluded,
+)
+
+
+def _excluded(doc: _Doc, n: Number) -> bool:
+    return any(check(doc, n) for check in _EXCLUSIONS)
+
+
+# --- quantities -------------------------------------------------------------------------------
+
+
+def _currency_before(doc: _Doc, n: Number) -> tuple[str, int, bool] | None:
+    """Currency sign or code just before the number: (code, new start, minus sign)."""
+    match = _CURRENCY_BEFORE.search(doc.text, max(0, n.start - 6), n.start)
+    if match is None:
+        return None
+    code = _CURRENCY_SIGNS[match.group("sign")] if match.group("sign") else match.group("code")
+    return code, match.start(), match.group("minus") is not None
+
+
+def _currency_after(doc: _Doc, pos: int) -> tuple[str, int] | None:
+    match = _CURRENCY_AFTER.match(doc.text, pos)
+    if match is None:
+        return None
+    if match.group("sign"):
+        return _CURRENCY_SIGNS[match.group("sign")], match.end()
+    return _CURRENCY_WORDS[re.sub(r"\s+", " ", match.group("word").lower())], match.end()
+
+
+def _read_money(doc: _Doc, n: Number) -> _Quantity | None:
+    before = _currency_before(doc, n)
+    start, end, value = n.start, n.end, n.value
+    code = None
+    if before is not None:
+        code, start, minus = before
+        value = -value if minus else value
+    million = _MILLION_M.match(doc.text, end) if n.scale == 1.0 and not n.spelled else None
+    if million is not None and (code or _currency_after(doc, million.end())):
+        value, end = value * 1e6, million.end()
+    after = _currency_after(doc, end)
+    if after is not None:
+        code, end = after
+    if code is None:
+        return None
+    return _Quantity(start, end, value, code, _next_index(doc, end), n.end)
+
+
+def _next_index(doc: _Doc, pos: int) -> int:
+    return bisect.bisect_left(doc.number_starts, pos)
+
+
+def _read_quantity(doc: _Doc, i: int) -> _Quantity:
+    """The number at index ``i`` with whatever currency, magnitude and unit go with it."""
+    n = doc.numbers[i]
+    text = doc.text
+    money = _read_money(doc, n)
+    if money is not None:
+        return money
+    bare = _Quantity(n.start, n.end, n.value, None, i + 1, n.end)
+    if (percent := _PERCENT.match(text, n.end)) is not None:
+        return _Quantity(n.start, percent.end(), n.value, "percent", i + 1, n.end)
+    if (times := _TIMES.match(text, n.end)) is not None:
+        return _Quantity(n.start, times.end(), n.value, "times", i + 1, n.end)
+    if not n.spelled and (hours := _GLUED_HOURS.match(text, n.end)) is not None:
+        minutes = int(hours.group("min") or 0)
+        if minutes:
+            return _Quantity(n.start, hours.end(), n.value * 60 + minutes, "min", i + 1, n.end)
+        return _Quantity(n.start, hours.end(), n.value, "h", i + 1, n.end)
+    unit = _UNIT.match(text, n.end)
+    if unit is None:
+        return bare
+    word = unit.group("unit")
+    if word == "m" and not n.spelled and _noun_at(doc, unit.end()) in _PEOPLE:
+        # "5m people" is five million, not five metres.
+        return _Quantity(n.start, unit.end(), n.value * 1e6, None, i + 1, n.end)
+    code = _UNIT_WORDS[re.sub(r"\s+", " ", word.lower())] if len(word) > 1 else word
+    quantity = _Quantity(n.start, unit.end(), n.value, code, i + 1, n.end)
+    if code in _DURATION_SECONDS:
+        return _compound_duration(doc, quantity)
+    return quantity
+
+
+def _compound_duration(doc: _Doc, first: _Quantity) -> _Quantity:
+    """ "2 hours 30 minutes" -> 150 min; "1 year and 6 months" -> 18 months."""
+    total, unit, end, after = first.value, first.unit, first.end, first.after
+    while after < len(doc.numbers) and unit is not None:
+        join = _DURATION_JOIN.match(doc.text, end)
+        nxt = doc.numbers[after]
+        if join is None or join.end() != nxt.start:
+            break
+        part = _UNIT.match(doc.text, nxt.end)
+        if part is None:
+            break
+        code = _UNIT_WORDS.get(part.group("unit").lower(), part.group("unit"))
+        if (unit, code) not in _EXACT_STEPS:
+            break
+        total = total * (_DURATION_SECONDS[unit] // _DURATION_SECONDS[code]) + nxt.value
+        unit, end, after = code, part.end(), after + 1
+    return _Quantity(first.start, end, total, unit, after, first.number_end)

@@ -1,0 +1,538 @@
+"""Numbers as news articles write them, in digits or in words, in five languages.
+
+``find_numbers`` finds every number in a text and reads its value; it knows nothing about what
+the number measures (that is ``pipeline.figures``). It reads:
+
+- digits with any common grouping: "5,000", "5.000" (dot thousands), "5 000" and "5 000"
+  (space, no-break or thin space), "50, 597" (a stray space after the comma); decimals with a
+  point or a comma ("1.5", "2,5"). A single separator followed by exactly three digits groups
+  thousands in every language, because that is how the press writes it ("5.000" in Dutch,
+  "5,000" in English); anything else is a decimal.
+- a magnitude written after digits: "1.5bn", "7 million", "2,7 miljoen", "1,2 milliard",
+  "3 mil millones", "50k". A bare "m" is left alone: "£7m" is money but "a 7m fence" is metres,
+  and only the caller knows which.
+- number words in English, French, Dutch, Spanish and German.
+
+Number words: text2num's ``text2num(phrase, lang)`` reads a phrase such as "quatre-vingts",
+"vijfentwintig" or "two hundred and fifty" correctly and quickly (it is compiled Rust), so it
+does the arithmetic. Its ``alpha2digit`` is not used: it rewrites a whole text, loses the
+offsets we must report and costs a full pass per article. Instead one precompiled regex (a
+character trie of the number words, Dutch and German compounds as repeated morphemes) finds
+candidate phrases, and only those go to ``text2num``. Written here by hand is what text2num
+does not read: an article standing for one before a magnitude ("a hundred", "een miljoen"),
+"half a million", "one and a half", "anderhalf", collective nouns ("a dozen", "une douzaine",
+"een dozijn", "une centaine", "un millar"), and refusing vague quantities ("a few hundred",
+"several thousand"; plurals such as "hundreds" and "des centaines" never match at all).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from typing import Final
+
+from text_to_num import text2num
+
+__all__ = [
+    "LANGUAGES",
+    "Number",
+    "find_numbers",
+    "guess_language",
+    "languages_for",
+    "parse_number",
+]
+
+#: Languages whose number words are read, in the order they are tried when none is known.
+LANGUAGES: Final = ("en", "fr", "nl", "es", "de")
+
+
+@dataclass(frozen=True, slots=True)
+class Number:
+    """One number written in a text: its span, its value and how it was written."""
+
+    start: int
+    end: int
+    value: float
+    #: Written in words ("four", "vingt-cinq", "a dozen") rather than digits.
+    spelled: bool = False
+    #: Multiplier of a magnitude word or suffix inside the span: 1e6 for "7 million", "deux
+    #: millions"; 1 when there is none. A range such as "3 to 4 million" shares it.
+    scale: float = 1.0
+
+
+# --- number words -----------------------------------------------------------------------------
+
+
+def _split(words: str) -> tuple[str, ...]:
+    return tuple(words.split())
+
+
+_WORDS: Final[dict[str, tuple[str, ...]]] = {
+    "en": _split(
+        "one two three four five six seven eight nine ten eleven twelve thirteen fourteen "
+        "fifteen sixteen seventeen eighteen nineteen twenty thirty forty fifty sixty seventy "
+        "eighty ninety hundred thousand million billion"
+    ),
+    "fr": _split(
+        "un une deux trois quatre cinq six sept huit neuf dix onze douze treize quatorze "
+        "quinze seize vingt vingts trente quarante cinquante soixante cent cents mille million "
+        "millions milliard milliards"
+    ),
+    "nl": _split("miljoen miljard"),
+    "es": _split(
+        "uno una dos tres cuatro cinco seis siete ocho nueve diez once doce trece catorce "
+        "quince dieciséis dieciseis diecisiete dieciocho diecinueve veinte veintiuno veintiún "
+        "veintiuna veintidós veintitrés veinticuatro veinticinco veintiséis veintisiete "
+        "veintiocho veintinueve treinta cuarenta cincuenta sesenta setenta ochenta noventa cien "
+        "ciento doscientos doscientas trescientos trescientas cuatrocientos cuatrocientas "
+        "quinientos quinientas seiscientos seiscientas setecientos setecientas ochocientos "
+        "ochocientas novecientos novecientas mil millón millones"
+    ),
+    "de": _split("million millionen milliarde milliarden"),
+}
+# Dutch and German glue numbers into one word ("vijfentwintig", "zweiundzwanzig"): a word made
+# only of these morphemes is a candidate, and text2num decides whether it is a number.
+_MORPHEMES: Final[dict[str, tuple[str, ...]]] = {
+    "nl": _split(
+        "één een twee drie vier vijf zes zeven acht negen tien elf twaalf dertien veertien "
+        "vijftien zestien zeventien achttien negentien twintig dertig veertig vijftig zestig "
+        "zeventig tachtig negentig honderd duizend en ën"
+    ),
+    "de": _split(
+        "ein eins eine zwei drei vier fünf sechs sieben acht neun zehn elf zwölf dreizehn "
+        "vierzehn fünfzehn sechzehn siebzehn achtzehn neunzehn zwanzig dreißig dreissig vierzig "
+        "fünfzig sechzig siebzig achtzig neunzig hundert tausend und"
+    ),
+}
+# Approximate collective nouns, read as their round value ("une douzaine" = 12).
+_COLLECTIVES: Final[dict[str, float]] = {
+    "dozen": 12, "douzaine": 12, "dozijn": 12, "docena": 12, "dutzend": 12,
+    "dizaine": 10, "quinzaine": 15, "vingtaine": 20, "trentaine": 30, "quarantaine": 40,
+    "cinquantaine": 50, "soixantaine": 60, "centaine": 100, "millier": 1000,
+    "tiental": 10, "twintigtal": 20, "dertigtal": 30, "veertigtal": 40, "vijftigtal": 50,
+    "honderdtal": 100, "duizendtal": 1000,
+    "decena": 10, "veintena": 20, "treintena": 30, "centenar": 100, "millar": 1000,
+}  # fmt: skip
+_HALVES: Final[dict[str, float]] = {"anderhalf": 1.5, "anderhalve": 1.5, "anderthalb": 1.5}
+# Words that stand for one only before a magnitude or collective ("a hundred", "une douzaine").
+_ARTICLES: Final = ("a", "an", "un", "une", "een", "uno", "una", "ein", "eine", "einen")
+_ARTICLE_WORDS: Final = frozenset(_ARTICLES)
+# Magnitudes that need a number or an article before them to be a number at all: "million"
+# alone is not a figure, and in English neither is "hundred" ("a few hundred" is vague).
+_NEEDS_MULTIPLIER: Final = frozenset(
+    _split("hundred thousand million millions billion billions cents vingts milliard milliards "
+    "miljoen miljard millón millones million millionen milliarde milliarden")
+)
+_MAGNITUDE_WORDS: Final = frozenset(
+    _NEEDS_MULTIPLIER
+    | set(_split("cent mille honderd duizend cien ciento mil hundert tausend"))
+    | set(_COLLECTIVES)
+)
+# Single words that are an article or a conjunction far more often than a number.
+_NOT_ALONE: Final = frozenset(_split("un une een uno una ein eine einen en und y et and"))
+_CONNECTORS: Final = frozenset(_split("and et y en und"))
+_VAGUE_BEFORE: Final = re.compile(
+    r"(?:\b(?:few|several|many|some|quelques|plusieurs|enkele|paar|verscheidene|unos|unas|"
+    r"algunos|algunas|varios|varias|einige|mehrere|ettelijke)|des|tens\s+of)\s+\Z",
+    re.IGNORECASE,
+)
+
+
+_Trie = dict[str, "_Trie"]
+
+
+def _trie_pattern(words: Iterable[str]) -> str:
+    """A regex alternation of ``words`` factored as a character trie.
+
+    Python's ``re`` tries alternatives one by one; factoring common prefixes keeps the scan
+    from retrying dozens of branches at every position of the text.
+    """
+    trie: _Trie = {}
+    for word in sorted(set(words)):
+        node = trie
+        for ch in word:
+            node = node.setdefault(ch, {})
+        node[""] = {}
+
+    def build(node: _Trie) -> str:
+        branches = [re.escape(ch) + build(child) for ch, child in sorted(node.items()) if ch]
+        if not branches:
+            return ""
+        body = branches[0] if len(branches) == 1 else "(?:" + "|".join(branches) + ")"
+        # Greedy optional suffix: the longest word wins ("fourteen" before "four").
+        return f"(?:{body})?" if "" in node else body
+
+    return build(trie)
+
+
+_SEP: Final = r"(?:-et-|-|[ \u00a0]+(?:(?:and|et|y)[ \u00a0]+)?)"
+_HALF_TAIL: Final = r"(?:and\s+a\s+half|et\s+demie?|en\s+een\s+half|y\s+medi[oa]|und\s+ein\s+halb)"
+_HALF_TAIL_RE: Final = re.compile(r"\s+" + _HALF_TAIL, re.IGNORECASE)
+
+
+def _spelled_regex(langs: Sequence[str]) -> re.Pattern[str]:
+    words = [w for lang in langs for w in _WORDS.get(lang, ())]
+    words += list(_COLLECTIVES) + list(_HALVES)
+    alternatives = [_trie_pattern(words)]
+    alternatives += [
+        f"(?:{_trie_pattern(_MORPHEMES[lang])})++" for lang in langs if lang in _MORPHEMES
+    ]
+    # Atomic, each alternative ends at a word boundary: no backtracking into a word.
+    word = "(?>" + "|".join(f"{alt}(?!\\w)" for alt in alternatives) + ")"
+    magnitudes = _trie_pattern(w for w in _MAGNITUDE_WORDS if not w.endswith("s"))
+    article = (
+        r"(?P<art>(?:half[ \u00a0]+)?(?:" + "|".join(_ARTICLES) + r"))[ \u00a0]+"
+        rf"(?=(?:{magnitudes})(?!\w))"
+    )
+    # At most a dozen words in one phrase: a pathological run of number words stays linear.
+    return re.compile(
+        rf"(?<!\w)(?:{article})?{word}(?:{_SEP}{word}|[ \u00a0]+{_HALF_TAIL}(?!\w)){{0,12}}+",
+        re.IGNORECASE,
+    )
+
+
+_SPELLED_BY_LANGS: Final[dict[tuple[str, ...], re.Pattern[str]]] = {
+    (lang,): _spelled_regex((lang,)) for lang in LANGUAGES
+}
+_SPELLED_ALL: Final = _spelled_regex(LANGUAGES)
+_WORD_SPLIT: Final = re.compile(r"[^\s\-]+")
+
+
+def _text2num(words: Sequence[str], langs: Sequence[str]) -> float | None:
+    phrase = " ".join(words).replace("veintiún", "veintiuno")
+    for lang in langs:
+        try:
+            return float(text2num(phrase, lang))
+        except ValueError:
+            continue
+    return None
+
+
+def _spelled_value(
+    words: Sequence[str], langs: Sequence[str], article: float | None
+) -> float | None:
+    """Value of a phrase of lower-cased number words, or None when it is not one number."""
+    if not words:
+        return article
+    if article is None and len(words) > 1 and words[0] in _ARTICLE_WORDS:
+        if words[1] not in _MAGNITUDE_WORDS:
+            return None
+        article, words = 1.0, words[1:]  # "une douzaine" after another number
+    if len(words) == 1 and article is None and words[0] in _NOT_ALONE:
+        return None
+    if article is None and words[0] in _NEEDS_MULTIPLIER:
+        return None
+    head = words[0]
+    if head in _HALVES:
+        rest = _spelled_value(words[1:], langs, 1.0)
+        return None if rest is None else _HALVES[head] * rest
+    tail = words[-1]
+    if tail in _COLLECTIVES:
+        if len(words) == 1 and article is None:
+            return None  # "dozen" alone; "dozens" never matches
+        base = _spelled_value(words[:-1], langs, article)
+        return None if base is None else base * _COLLECTIVES[tail]
+    if article is not None:
+        value = _text2num(words, langs)
+        return None if value is None else article * value
+    return _text2num(words, langs)
+
+
+@dataclass(frozen=True, slots=True)
+class _Word:
+    start: int
+    end: int
+    text: str
+    #: Preceded by a space rather than a hyphen.
+    spaced: bool = False
+
+
+def _starts_new_number(words: Sequence[_Word], i: int) -> bool:
+    """An article after a space starts a new number: "quatre-vingts | une douzaine".
+
+    After a hyphen or a conjunction it is part of the number ("quatre-vingt-un", "vingt et un").
+    """
+    word = words[i]
+    return (
+        i > 0
+        and word.spaced
+        and word.text in _ARTICLE_WORDS
+        and words[i - 1].text not in _CONNECTORS
+    )
+
+
+def _read_phrase(
+    words: list[_Word], langs: Sequence[str], article: float | None
+) -> tuple[float, int] | None:
+    """Longest prefix of ``words`` that is one number: (value, words used)."""
+    limit = next((i for i in range(1, len(words)) if _starts_new_number(words, i)), len(words))
+    for k in range(limit, 0, -1):
+        value = _spelled_value([w.text for w in words[:k]], langs, article)
+        if value is not None:
+            return value, k
+    return None
+
+
+def _half_split(text: str, start: int, end: int) -> tuple[int, int] | None:
+    """Span of "and a half" / "et demi" inside a phrase, if any."""
+    match = _HALF_TAIL_RE.search(text, start, end)
+    return None if match is None else (match.start(), match.end())
+
+
+def _spelled_numbers(text: str, langs: Sequence[str]) -> list[Number]:
+    regex = _SPELLED_BY_LANGS.get(tuple(langs), _SPELLED_ALL)
+    found: list[Number] = []
+    for match in regex.finditer(text):
+        start, end = match.start(), match.end()
+        article: float | None = None
+        if match.group("art"):
+            article = 0.5 if match.group("art").lower().startswith("half") else 1.0
+            start = match.end("art")
+        half = _half_split(text, start, end)
+        if half is not None:
+            found.extend(_with_half(text, match.start(), start, half, end, langs, article))
+            continue
+        words = [
+            _Word(w.start(), w.end(), w.group().lower(), text[w.start() - 1].isspace())
+            for w in _WORD_SPLIT.finditer(text, start, end)
+        ]
+        found.extend(_read_words(text, match.start(), words, langs, article))
+    return found
+
+
+def _read_words(
+    text: str, phrase_start: int, words: list[_Word], langs: Sequence[str], article: float | None
+) -> Iterable[Number]:
+    """Numbers in a run of number words, longest readable prefix first ("two and three")."""
+    i = 0
+    first = True
+    while i < len(words):
+        if words[i].text in _CONNECTORS:
+            i += 1
+            continue
+        read = _read_phrase(words[i:], langs, article if first else None)
+        if read is None:
+            i += 1
+            first = False
+            continue
+        value, used = read
+        begin = phrase_start if first and article is not None else words[i].start
+        if not (words[i].text in _MAGNITUDE_WORDS and _VAGUE_BEFORE.search(text, 0, begin)):
+            phrase = words[i : i + used]
+            yield Number(begin, phrase[-1].end, value, spelled=True, scale=_scale_of(phrase))
+        i += used
+        first = False
+
+
+def _with_half(
+    text: str,
+    phrase_start: int,
+    start: int,
+    half: tuple[int, int],
+    end: int,
+    langs: Sequence[str],
+    article: float | None,
+) -> Iterable[Number]:
+    """ "one and a half", "two and a half million", "un million et demi"."""
+    before = [w.group().lower() for w in _WORD_SPLIT.finditer(text, start, half[0])]
+    after = [w.group().lower() for w in _WORD_SPLIT.finditer(text, half[1], end)]
+    base = _spelled_value(before, langs, article)
+    if base is None:
+        return
+    if before and before[-1] in _MAGNITUDE_WORDS and not after:
+        # "un million et demi": half of the magnitude, not plus one half.
+        magnitude = _spelled_value(before[-1:], langs, 1.0) or 1.0
+        yield Number(phrase_start, half[1], base + magnitude / 2, spelled=True, scale=magnitude)
+        return
+    scale = _spelled_value(after, langs, 1.0) if after else 1.0
+    if scale is None:
+        return
+    yield Number(phrase_start, end, (base + 0.5) * scale, spelled=True, scale=scale)
+
+
+def _scale_of(words: Sequence[_Word]) -> float:
+    """The largest magnitude word in a phrase ("two million" -> 1e6), 1 when there is none."""
+    scales = [_SUFFIXES[w.text] for w in words if w.text in _SUFFIXES and w.text != "mil"]
+    return max(scales, default=1.0)
+
+
+# --- digits -----------------------------------------------------------------------------------
+
+_SPACES: Final = "\u00a0\u202f\u2009 "
+_DIGITS: Final = re.compile(
+    r"(?<![\w.,])(?:"
+    # Thousands groups: "5,000", "5.000", "5 000", "50, 597", "1,234,567.89".
+    rf"(?P<grouped>\d{{1,3}}(?:(?:[{_SPACES}]|,[ \u00a0]?|\.)\d{{3}})+(?:[.,]\d+)?(?!\d))"
+    # Never a quantity: dates "03.03.2024", versions "2.3.1", times "03:00", fractions "1/3",
+    # phone numbers "+44 20 7946 0958", "0800 123 456".
+    r"|(?P<junk>\d+(?:[.:/]\d+){2,}|\d+[:/]\d+|\+\d+(?:[ \u00a0.-]\d+)+"
+    r"|0\d+(?:[ \u00a0.-]\d{2,}){2,})"
+    r"|(?P<plain>\d+(?:[.,]\d+)?)"
+    r")"
+)
+_THOUSAND, _MILLION, _BILLION, _TRILLION = 1e3, 1e6, 1e9, 1e12
+_SUFFIXES: Final[dict[str, float]] = {
+    "k": _THOUSAND, "thousand": _THOUSAND, "mille": _THOUSAND, "duizend": _THOUSAND,
+    "tausend": _THOUSAND, "tsd": _THOUSAND, "mil": _THOUSAND,
+    "mn": _MILLION, "mln": _MILLION, "mio": _MILLION, "million": _MILLION,
+    "millions": _MILLION, "miljoen": _MILLION, "millón": _MILLION, "millones": _MILLION,
+    "millionen": _MILLION,
+    "bn": _BILLION, "b": _BILLION, "billion": _BILLION, "billions": _BILLION,
+    "milliard": _BILLION, "milliards": _BILLION, "miljard": _BILLION, "mld": _BILLION,
+    "mrd": _BILLION, "milliarde": _BILLION, "milliarden": _BILLION,
+    "mil millones": _BILLION, "trillion": _TRILLION, "biljoen": _TRILLION,
+    "billón": _TRILLION, "billones": _TRILLION,
+}  # fmt: skip
+# "k" and "b" only glued to the digits ("50k", "$1.5b"); words after an optional space.
+_SUFFIX: Final = re.compile(
+    r"(?:(?P<glued>[kKbB])|[ \u00a0]?(?P<word>"
+    + _trie_pattern(w for w in _SUFFIXES if len(w) > 1)
+    + r"))(?!\w)",
+    re.IGNORECASE,
+)
+# "billion" is 10^12 in the long-scale languages.
+_LONG_SCALE: Final = frozenset({"fr", "nl", "es", "de"})
+_MONTH_BEFORE: Final = re.compile(
+    r"\b(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|"
+    r"sept?(?:ember)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)\.?\s+\Z",
+    re.IGNORECASE,
+)
+_LIST_AFTER: Final = re.compile(r"\s*(?:,|and|or|et|ou|en|of|y|o|und)\s*\d", re.IGNORECASE)
+_LIST_BEFORE: Final = re.compile(r"\d\s*,\s*\Z")
+
+
+def _digits_value(raw: str) -> float | None:
+    """Value of digits with grouping and decimal marks, or None when ambiguous garbage."""
+    raw = raw.replace(", ", ",").replace(",\u00a0", ",")
+    for space in _SPACES:
+        raw = raw.replace(space, "")
+    marks = [c for c in raw if c in ".,"]
+    if not marks:
+        return float(raw)
+    if len(set(marks)) == 2:
+        # "1,234.5" / "1.234,5": the last mark is the decimal one.
+        decimal = marks[-1]
+        thousands = "," if decimal == "." else "."
+        return float(raw.replace(thousands, "").replace(decimal, "."))
+    mark = marks[0]
+    parts = raw.split(mark)
+    if len(parts) > 2:
+        return float("".join(parts)) if all(len(p) == 3 for p in parts[1:]) else None
+    head, tail = parts
+    if len(tail) == 3 and not head.startswith("0"):
+        return float(head + tail)
+    return float(head + "." + tail)
+
+
+def _split_grouping(text: str, match: re.Match[str]) -> bool:
+    """True when a "5, 600" or "3 500" grouping is really two numbers (a list, a date)."""
+    raw = match.group()
+    if not any(c in raw for c in ", \u00a0"):
+        return False
+    start = match.start()
+    if _MONTH_BEFORE.search(text, max(0, start - 12), start):
+        return True  # "July 5, 300 people", "March 3 500 people"
+    if ", " in raw:
+        return bool(_LIST_AFTER.match(text, match.end()) or _LIST_BEFORE.search(text, 0, start))
+    return False
+
+
+def _digit_numbers(text: str, langs: Sequence[str]) -> list[Number]:
+    found: list[Number] = []
+    pos = 0
+    while True:
+        match = _DIGITS.search(text, pos)
+        if match is None:
+            return found
+        pos = match.end()
+        if match.group("junk"):
+            continue
+        start, end = match.span()
+        if match.group("grouped") and _split_grouping(text, match):
+            first = re.match(r"\d+", text[start:end])
+            end = start + (first.end() if first else 0)
+            pos = end
+        value = _digits_value(text[start:end])
+        if value is None:
+            continue
+        scale, end = _read_suffix(text, end, langs)
+        found.append(Number(start, end, value * scale, scale=scale))
+
+
+def _read_suffix(text: str, end: int, langs: Sequence[str]) -> tuple[float, int]:
+    """Magnitude written after digits: (multiplier, new end)."""
+    suffix = _SUFFIX.match(text, end)
+    if suffix is None:
+        return 1.0, end
+    word = (suffix.group("glued") or suffix.group("word")).lower()
+    word = re.sub(r"\s+", " ", word)
+    if word == "mil" and "es" not in langs:
+        return 1.0, end
+    scale = _SUFFIXES[word]
+    if word.startswith("billion") and langs and langs[0] in _LONG_SCALE:
+        scale = _TRILLION
+    return scale, suffix.end()
+
+
+# --- language ---------------------------------------------------------------------------------
+
+# Frequent function words that belong to one language only.
+_FUNCTION_WORDS: Final = re.compile(
+    r"\b(?:(?P<en>the|and|of|with|that|from|were|which|have|has)"
+    r"|(?P<fr>les|des|est|dans|pour|avec|qui|aux|sont|une|du)"
+    r"|(?P<nl>het|een|van|zijn|niet|voor|naar|wordt|ook|bij)"
+    r"|(?P<es>los|las|del|por|para|con|una|fue|como|y)"
+    r"|(?P<de>der|das|und|ist|nicht|mit|sich|auch|wird|dem))\b",
+    re.IGNORECASE,
+)
+_SAMPLE: Final = 3000
+
+
+def guess_language(text: str) -> str | None:
+    """The language of ``text`` among ``LANGUAGES`` from its function words, or None if unclear."""
+    counts = dict.fromkeys(LANGUAGES, 0)
+    for match in _FUNCTION_WORDS.finditer(text, 0, _SAMPLE):
+        counts[match.lastgroup or ""] = counts.get(match.lastgroup or "", 0) + 1
+    ranked = sorted(LANGUAGES, key=lambda lang: counts[lang], reverse=True)
+    best, second = counts[ranked[0]], counts[ranked[1]]
+    return ranked[0] if best >= 3 and best >= 2 * second else None
+
+
+def languages_for(text: str, lang: str | None) -> tuple[str, ...]:
+    """Languages whose number words to read: the given one, else a guess, else all of them."""
+    if lang:
+        code = lang.lower().split("-")[0].split("_")[0]
+        if code in LANGUAGES:
+            return (code,)
+    guessed = guess_language(text)
+    return (guessed,) if guessed else LANGUAGES
+
+
+# --- public -----------------------------------------------------------------------------------
+
+
+def find_numbers(text: str, langs: Sequence[str] = LANGUAGES) -> list[Number]:
+    """Every number written in ``text``, in digits or in words of ``langs``, by start offset."""
+    numbers = _digit_numbers(text, langs) + _spelled_numbers(text, langs)
+    # Longest first at equal start; a number inside another ("mil millones" in "3 mil
+    # millones") is dropped.
+    numbers.sort(key=lambda n: (n.start, -n.end))
+    kept: list[Number] = []
+    for number in numbers:
+        if not kept or number.start >= kept[-1].end:
+            kept.append(number)
+    return kept
+
+
+def parse_number(written: str, lang: str | None = None) -> float:
+    """Value of one number written alone ("5,000", "2,7 miljoen", "vingt-cinq", "a dozen").
+
+    Raises ``ValueError`` when ``written`` is not exactly one number.
+    """
+    stripped = written.strip()
+    langs = languages_for("", lang) if lang else LANGUAGES
+    for number in find_numbers(stripped, langs):
+        if number.start == 0 and number.end == len(stripped):
+            return number.value
+    raise ValueError(f"not a number: {written!r}")

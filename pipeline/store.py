@@ -1,0 +1,346 @@
+"""All state in Redis, and the only module that knows Redis key names.
+
+Every key has a purpose, and a TTL or a bound:
+
+=================================  ==========================================  ==================
+key                                purpose                                     bound
+=================================  ==========================================  ==================
+pw:feed:{feed}                     feed health and conditional-GET state       one per feed
+pw:pollclaim:{feed}                one poll of a feed enqueued at a time       TTL: interval
+pw:item:{story}                    story URL seen (canonical URL hash)         TTL: 30 days
+pw:lsh:{day}                       hash: LSH band digest → story cluster       TTL: window + 1 d
+pw:story:{cluster}                 outlets and first URL of a story cluster    TTL: window
+pw:ports:{watchlist}               hash: port → first/last seen, source        ports in gazetteer
+pw:facts:{watchlist}               hash: figure fact → value history           facts × 5 values
+pw:finding:{id}                    a recorded finding (JSON)                   TTL: 30 days
+pw:pending                         zset: finding|channel not yet delivered     drained by sweep
+pw:alert:{finding}|{channel}       alert claim: sending (lease) → sent         TTL: 30 days
+pw:rate:{channel}                  token bucket of a channel                   TTL: 1 hour
+pw:digest:{channel}                list: alerts waiting for a digest           drained by flush
+pw:digest-due:{channel}            one digest flush scheduled at a time        TTL: lease
+pw:deliveries                      list: last delivery outcomes (status)       1000 entries
+pw:delivered:{task}                deliveries of one message (poison check)    TTL: 1 day
+pw:quarantine                      list: messages that never succeed           10 000 entries
+pw:config-error                    the last configuration problem (status)     one key
+=================================  ==========================================  ==================
+"""
+
+from __future__ import annotations
+
+import json
+import time
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass
+from typing import Any, TypeVar
+
+import redis
+
+from pipeline.errors import StateError
+
+__all__ = ["DEFAULT_STORE_POLICY", "Store", "StorePolicy"]
+
+T = TypeVar("T")
+DAY = 86400.0
+
+
+@dataclass(frozen=True)
+class StorePolicy:
+    seen_item_ttl: float = 30 * DAY
+    finding_ttl: float = 30 * DAY
+    alert_ttl: float = 30 * DAY
+    #: A claimed alert not confirmed within this lease is considered lost and re-sent.
+    alert_lease: float = 120.0
+    deliveries_kept: int = 1000
+    quarantine_kept: int = 10_000
+    delivery_count_ttl: float = DAY
+
+
+DEFAULT_STORE_POLICY = StorePolicy()
+
+
+def _json(value: Any) -> bytes:
+    return json.dumps(value, separators=(",", ":"), ensure_ascii=False).encode()
+
+
+def _load(raw: bytes | str | None) -> Any:
+    return None if raw is None else json.loads(raw)
+
+
+def _text(raw: bytes | str) -> str:
+    return raw.decode() if isinstance(raw, bytes) else raw
+
+
+class Store:
+    """Typed operations on Portwatch's Redis state. Build one per process, after fork."""
+
+    def __init__(self, client: redis.Redis, policy: StorePolicy = DEFAULT_STORE_POLICY) -> None:
+        self.redis = client
+        self.policy = policy
+
+    @classmethod
+    def from_url(cls, url: str, policy: StorePolicy = DEFAULT_STORE_POLICY) -> Store:
+        client = redis.Redis.from_url(
+            url, socket_timeout=10, socket_connect_timeout=5, health_check_interval=30
+        )
+        return cls(client, policy)
+
+    def close(self) -> None:
+        self.redis.close()
+
+    def ping(self) -> None:
+        try:
+            self.redis.ping()
+        except redis.RedisError as exc:
+            raise StateError(f"Redis is not reachable: {exc}") from None
+
+    # ------------------------------------------------------------------ feeds
+
+    def feed_state(self, feed: str) -> dict[str, str]:
+        raw = self.redis.hgetall(f"pw:feed:{feed}")
+        return {_text(k): _text(v) for k, v in raw.items()}
+
+    def save_feed_state(self, feed: str, state: Mapping[str, str]) -> None:
+        key = f"pw:feed:{feed}"
+        pipe = self.redis.pipeline()
+        pipe.delete(key)
+        if state:
+            pipe.hset(key, mapping={k: v for k, v in state.items()})  # noqa: C416
+        pipe.execute()
+
+    def feed_names(self) -> list[str]:
+        return sorted(
+            _text(k).removeprefix("pw:feed:") for k in self.redis.scan_iter("pw:feed:*")
+        )
+
+    def claim_poll(self, feed: str, ttl: float) -> bool:
+        """True for the one caller that may enqueue this feed's poll now."""
+        return bool(
+            self.redis.set(f"pw:pollclaim:{feed}", b"1", nx=True, px=max(1, int(ttl * 1000)))
+        )
+
+    def release_poll(self, feed: str) -> None:
+        self.redis.delete(f"pw:pollclaim:{feed}")
+
+    # ------------------------------------------------------------------ articles and stories
+
+    def claim_item(self, story: str) -> bool:
+        """True the first time a story URL is seen (within the TTL)."""
+        return bool(
+            self.redis.set(f"pw:item:{story}", b"1", nx=True, ex=int(self.policy.seen_item_ttl))
+        )
+
+    def forget_item(self, story: str) -> None:
+        self.redis.delete(f"pw:item:{story}")
+
+    def cluster_for(self, bands: list[bytes], candidate: str, now: float, window: float) -> str:
+        """The story cluster sharing an LSH band with ``bands`` in ``window``, else ``candidate``.
+
+        Bands live in one hash per day so a band costs a hash field, not a key.
+        """
+        days = [int(now // DAY) - i for i in range(int(window // DAY) + 1)]
+        pipe = self.redis.pipeline(transaction=False)
+        for day in days:
+            pipe.hmget(f"pw:lsh:{day}", bands)
+        for found in pipe.execute():
+            for value in found:
+                if value is not None:
+                    cluster = _text(value)
+                    self._remember_bands(bands, cluster, days[0], window)
+                    return cluster
+        self._remember_bands(bands, candidate, days[0], window)
+        return candidate
+
+    def _remember_bands(self, bands: list[bytes], cluster: str, day: int, window: float) -> None:
+        key = f"pw:lsh:{day}"
+        pipe = self.redis.pipeline(transaction=False)
+        pipe.hset(key, mapping=dict.fromkeys(bands, cluster.encode()))
+        pipe.expire(key, int(window + DAY))
+        pipe.execute()
+
+    def add_to_story(self, cluster: str, outlet: str, url: str, window: float) -> list[str]:
+        """Record ``outlet`` in the story; return the story's other outlets (first first)."""
+        key = f"pw:story:{cluster}"
+        pipe = self.redis.pipeline()
+        pipe.rpush(key, _json({"outlet": outlet, "url": url}))
+        pipe.ltrim(key, 0, 49)
+        pipe.expire(key, int(window))
+        pipe.lrange(key, 0, 49)
+        entries = [_load(raw) for raw in pipe.execute()[-1]]
+        outlets: dict[str, None] = {}
+        for entry in entries:
+            if entry["outlet"] != outlet:
+                outlets.setdefault(entry["outlet"], None)
+        return list(outlets)
+
+    # ------------------------------------------------------------------ novelty
+
+    def update_field(
+        self, key: str, field: str, decide: Callable[[Any], tuple[Any, T]], retries: int = 50
+    ) -> T:
+        """Apply ``decide(old) -> (new, result)`` to one JSON hash field atomically."""
+        for _ in range(retries):
+            with self.redis.pipeline() as pipe:
+                try:
+                    pipe.watch(key)  # type: ignore[no-untyped-call]
+                    old = _load(pipe.hget(key, field))
+                    new, result = decide(old)
+                    pipe.multi()
+                    if new != old:
+                        pipe.hset(key, field, _json(new))
+                    pipe.execute()
+                    return result
+                except redis.WatchError:
+                    continue
+        raise StateError(f"{key} kept changing under {retries} attempts")
+
+    def ports_key(self, watchlist: str) -> str:
+        return f"pw:ports:{watchlist}"
+
+    def facts_key(self, watchlist: str) -> str:
+        return f"pw:facts:{watchlist}"
+
+    def known_ports(self, watchlist: str) -> dict[str, Any]:
+        raw = self.redis.hgetall(self.ports_key(watchlist))
+        return {_text(k): _load(v) for k, v in raw.items()}
+
+    def known_facts(self, watchlist: str) -> dict[str, Any]:
+        raw = self.redis.hgetall(self.facts_key(watchlist))
+        return {_text(k): _load(v) for k, v in raw.items()}
+
+    # ------------------------------------------------------------------ findings and alerts
+
+    def record_findings(
+        self, findings: Iterable[tuple[str, dict[str, Any], list[str]]], now: float
+    ) -> None:
+        """Store findings and mark each (finding, channel) pending, in one transaction."""
+        pipe = self.redis.pipeline()
+        for finding_id, data, channels in findings:
+            pipe.set(f"pw:finding:{finding_id}", _json(data), ex=int(self.policy.finding_ttl))
+            for channel in channels:
+                pipe.zadd("pw:pending", {f"{finding_id}|{channel}": now}, nx=True)
+        pipe.execute()
+
+    def finding(self, finding_id: str) -> dict[str, Any] | None:
+        data = _load(self.redis.get(f"pw:finding:{finding_id}"))
+        return data if isinstance(data, dict) else None
+
+    def pending(self, older_than: float, limit: int = 500) -> list[tuple[str, str]]:
+        members = self.redis.zrangebyscore("pw:pending", "-inf", older_than, start=0, num=limit)
+        result = []
+        for member in members:
+            finding_id, _, channel = str(_text(member)).partition("|")  # type: ignore[arg-type]
+            result.append((finding_id, channel))
+        return result
+
+    def pending_count(self) -> int:
+        return int(self.redis.zcard("pw:pending"))
+
+    def claim_alert(self, finding_id: str, channel: str, worker: str) -> str | None:
+        """Claim the right to send; None if claimed, else what holds it ('sent' or a lease)."""
+        key = f"pw:alert:{finding_id}|{channel}"
+        lease = f"sending:{worker}:{time.time():.0f}".encode()
+        if self.redis.set(key, lease, nx=True, px=int(self.policy.alert_lease * 1000)):
+            return None
+        holder = self.redis.get(key)
+        return _text(holder) if holder else "expired"
+
+    def confirm_alert(self, finding_id: str, channel: str, outcome: str) -> None:
+        """Mark the alert done ('sent', 'digested', 'failed') and no longer pending."""
+        pipe = self.redis.pipeline()
+        pipe.set(
+            f"pw:alert:{finding_id}|{channel}", outcome.encode(), ex=int(self.policy.alert_ttl)
+        )
+        pipe.zrem("pw:pending", f"{finding_id}|{channel}")
+        pipe.execute()
+
+    def mark_alert(self, finding_id: str, channel: str, state: str) -> None:
+        """Set an alert's state without finishing it (e.g. 'queued' for a digest)."""
+        key = f"pw:alert:{finding_id}|{channel}"
+        self.redis.set(key, state.encode(), ex=int(self.policy.alert_ttl))
+
+    def release_alert(self, finding_id: str, channel: str) -> None:
+        """Give up a claim so that a retry can send (a transient failure)."""
+        self.redis.delete(f"pw:alert:{finding_id}|{channel}")
+
+    def alert_state(self, finding_id: str, channel: str) -> str | None:
+        raw = self.redis.get(f"pw:alert:{finding_id}|{channel}")
+        return _text(raw) if raw else None
+
+    def log_delivery(self, entry: dict[str, Any]) -> None:
+        pipe = self.redis.pipeline()
+        pipe.lpush("pw:deliveries", _json(entry))
+        pipe.ltrim("pw:deliveries", 0, self.policy.deliveries_kept - 1)
+        pipe.execute()
+
+    def deliveries(self, limit: int = 20) -> list[dict[str, Any]]:
+        return [_load(raw) for raw in self.redis.lrange("pw:deliveries", 0, limit - 1)]
+
+    # ------------------------------------------------------------------ rate limits and digests
+
+    def take_token(self, channel: str, interval: float, burst: int, now: float) -> float:
+        """Token bucket: 0 when a message may go now, else seconds until one may."""
+        key = f"pw:rate:{channel}"
+        capacity = float(burst)
+
+        def decide(old: Any) -> tuple[Any, float]:
+            tokens, stamp = (capacity, now) if old is None else (float(old[0]), float(old[1]))
+            tokens = min(capacity, tokens + max(0.0, now - stamp) / interval)
+            if tokens >= 1.0:
+                return [tokens - 1.0, now], 0.0
+            return [tokens, now], (1.0 - tokens) * interval
+
+        wait = self.update_field(key, "bucket", decide)
+        self.redis.expire(key, 3600)
+        return wait
+
+    def queue_for_digest(self, channel: str, finding_id: str) -> None:
+        self.redis.rpush(f"pw:digest:{channel}", finding_id.encode())
+
+    def claim_digest_flush(self, channel: str, lease: float) -> bool:
+        return bool(self.redis.set(f"pw:digest-due:{channel}", b"1", nx=True, px=int(lease * 1000)))
+
+    def digest_queue(self, channel: str) -> list[str]:
+        return [_text(raw) for raw in self.redis.lrange(f"pw:digest:{channel}", 0, -1)]
+
+    def drop_from_digest(self, channel: str, finding_ids: Iterable[str]) -> None:
+        pipe = self.redis.pipeline()
+        for finding_id in finding_ids:
+            pipe.lrem(f"pw:digest:{channel}", 1, finding_id)
+        pipe.delete(f"pw:digest-due:{channel}")
+        pipe.execute()
+
+    # ------------------------------------------------------------------ poison messages
+
+    def count_delivery(self, task_id: str) -> int:
+        key = f"pw:delivered:{task_id}"
+        pipe = self.redis.pipeline()
+        pipe.incr(key)
+        pipe.expire(key, int(self.policy.delivery_count_ttl))
+        return int(pipe.execute()[0])
+
+    def quarantine(self, entry: dict[str, Any]) -> None:
+        pipe = self.redis.pipeline()
+        pipe.lpush("pw:quarantine", _json(entry))
+        pipe.ltrim("pw:quarantine", 0, self.policy.quarantine_kept - 1)
+        pipe.execute()
+
+    def quarantined(self) -> list[dict[str, Any]]:
+        return [_load(raw) for raw in self.redis.lrange("pw:quarantine", 0, -1)]
+
+    def take_quarantined(self) -> list[dict[str, Any]]:
+        pipe = self.redis.pipeline()
+        pipe.lrange("pw:quarantine", 0, -1)
+        pipe.delete("pw:quarantine")
+        return [_load(raw) for raw in pipe.execute()[0]]
+
+    # ------------------------------------------------------------------ configuration status
+
+    def set_config_error(self, message: str | None) -> None:
+        if message is None:
+            self.redis.delete("pw:config-error")
+        else:
+            self.redis.set("pw:config-error", message.encode())
+
+    def config_error(self) -> str | None:
+        raw = self.redis.get("pw:config-error")
+        return _text(raw) if raw else None

@@ -1,0 +1,133 @@
+"""What "new" means: port and figure decisions, pure, then applied atomically on real Redis."""
+
+from __future__ import annotations
+
+import threading
+
+import redis
+
+from pipeline.findings import FigureFact
+from pipeline.novelty import Source, decide_fact, decide_port, relative_change
+from pipeline.store import Store
+
+DAY = 86400.0
+A = Source("story-a", "https://a.example/1", "harbour-gazette", "Calais crackdown")
+B = Source("story-b", "https://b.example/2", "coast-courier", "Dunkirk warning")
+
+
+def fact(
+    value: float, subject: str = "attempts per night", port: str | None = "Calais"
+) -> FigureFact:
+    return FigureFact(subject, "count", port, value, None, str(value))
+
+
+def test_port_never_seen_is_new() -> None:
+    decision = decide_port(None, 1000.0, 30 * DAY, A)
+    assert decision.is_new
+    assert decision.record["first_seen"] == 1000.0
+    assert decision.record["new_by"] == "story-a"
+
+
+def test_port_seen_within_lookback_is_not_new_and_last_seen_moves() -> None:
+    first = decide_port(None, 1000.0, 30 * DAY, A).record
+    again = decide_port(first, 1000.0 + DAY, 30 * DAY, B)
+    assert not again.is_new
+    assert again.record["last_seen"] == 1000.0 + DAY
+    assert again.record["first_seen"] == 1000.0
+
+
+def test_port_unseen_for_longer_than_lookback_is_new_again() -> None:
+    first = decide_port(None, 1000.0, 30 * DAY, A).record
+    later = decide_port(first, 1000.0 + 31 * DAY, 30 * DAY, B)
+    assert later.is_new
+    assert later.previous_seen == 1000.0
+
+
+def test_same_article_run_twice_gets_the_same_new_port_answer() -> None:
+    first = decide_port(None, 1000.0, 30 * DAY, A)
+    rerun = decide_port(first.record, 1005.0, 30 * DAY, A)
+    assert rerun.is_new
+    assert rerun.record == first.record
+
+
+def test_figure_never_seen_is_new() -> None:
+    decision = decide_fact(None, fact(150), None, 1000.0, 0.1, A)
+    assert decision.outcome == "new"
+    assert decision.previous is None
+
+
+def test_figure_with_down_from_in_the_same_article_is_changed_with_that_previous() -> None:
+    decision = decide_fact(None, fact(150), 2000.0, 1000.0, 0.1, A)
+    assert decision.outcome == "changed"
+    assert decision.previous is not None
+    assert decision.previous["value"] == 2000.0
+    assert decision.previous["at"] is None
+
+
+def test_changed_value_reports_previous_value_time_and_source() -> None:
+    first = decide_fact(None, fact(150), None, 1000.0, 0.1, A).record
+    changed = decide_fact(first, fact(300), None, 2000.0, 0.1, B)
+    assert changed.outcome == "changed"
+    assert changed.previous == {
+        "value": 150,
+        "value_max": None,
+        "at": 1000.0,
+        "url": A.url,
+        "outlet": A.outlet,
+    }
+    assert [h["value"] for h in changed.record["history"]] == [300, 150]
+
+
+def test_same_value_again_is_not_news() -> None:
+    first = decide_fact(None, fact(150), None, 1000.0, 0.1, A).record
+    assert decide_fact(first, fact(150), None, 2000.0, 0.1, B).outcome == "same"
+
+
+def test_change_below_the_minimum_relative_change_is_not_news() -> None:
+    first = decide_fact(None, fact(1000), None, 1000.0, 0.1, A).record
+    assert decide_fact(first, fact(1050), None, 2000.0, 0.1, B).outcome == "same"
+    assert decide_fact(first, fact(1200), None, 2000.0, 0.1, B).outcome == "changed"
+
+
+def test_history_is_bounded() -> None:
+    record = None
+    for i in range(12):
+        record = decide_fact(
+            record, fact(100 * (i + 1)), None, float(i), 0.0, Source(f"s{i}", "u", "o", "t")
+        ).record
+    assert record is not None
+    assert len(record["history"]) == 5
+
+
+def test_relative_change() -> None:
+    assert relative_change(150, 300) == 0.5
+    assert relative_change(0, 0) == 0.0
+
+
+def test_concurrent_sightings_of_one_port_make_exactly_one_new_port(
+    redis_client: redis.Redis,
+) -> None:
+    store = Store(redis_client)
+    results: list[bool] = []
+    lock = threading.Lock()
+
+    def observe(i: int) -> None:
+        own = Store(redis.Redis(connection_pool=redis_client.connection_pool))
+        source = Source(f"story-{i}", f"https://x.example/{i}", f"outlet-{i}", "t")
+        is_new = own.update_field(
+            store.ports_key("wl"),
+            "Dunkirk",
+            lambda old: (lambda d: (d.record, d.is_new))(
+                decide_port(old, 1000.0, 30 * DAY, source)
+            ),
+        )
+        with lock:
+            results.append(is_new)
+
+    threads = [threading.Thread(target=observe, args=(i,)) for i in range(10)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert sorted(results) == [False] * 9 + [True]
+    assert set(store.known_ports("wl")) == {"Dunkirk"}
