@@ -8,7 +8,7 @@ always point into ``text``.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 from pipeline.config import PortEntry, PortwatchConfig, WatchList
@@ -75,14 +75,18 @@ class Assessor:
         watchlists: Sequence[WatchList],
         gazetteer: Gazetteer,
         policy: AssessPolicy = DEFAULT_ASSESS_POLICY,
+        *,
+        countries: Mapping[str, str] | None = None,
     ) -> None:
         self.gazetteer = gazetteer
         self.scorers = tuple(WatchListScorer(w) for w in watchlists)
         self.policy = policy
+        self.countries = dict(countries or {})
 
     @classmethod
     def from_config(cls, config: PortwatchConfig) -> Assessor:
-        return cls(config.watchlists, gazetteer_from(config.ports))
+        countries = {p.name: p.country for p in config.ports}
+        return cls(config.watchlists, gazetteer_from(config.ports), countries=countries)
 
     def assess(self, text: str, title: str | None = None, lang: str | None = None) -> Assessment:
         warnings: list[str] = []
@@ -95,12 +99,17 @@ class Assessor:
         language = _language(lang, warnings)
         mentions = self.gazetteer.find(text)
         title_text = (title or "")[: self.policy.max_title_chars]
-        title_ports = len(self.gazetteer.find(title_text)) if title_text else 0
         figures = extract_figures(text, language, mentions)
         scored_text = f"{title_text}\n\n{text}" if title_text else text
         shift = len(scored_text) - len(text)
-        prepared = ScoringText(scored_text, _shifted(mentions, shift))
-        scores = tuple(s.score(prepared, title_ports) for s in self.scorers)
+        title_mentions = self.gazetteer.find(title_text) if title_text else []
+        prepared = ScoringText(
+            scored_text,
+            [*title_mentions, *_shifted(mentions, shift)],
+            title_end=len(title_text),
+            countries=self.countries,
+        )
+        scores = tuple(s.score(prepared) for s in self.scorers)
         matched = tuple(s.watchlist for s in scores if s.relevant)
         return Assessment(
             relevant=bool(matched),

@@ -236,6 +236,12 @@ class WatchList(_Model):
     exclusions: tuple[ExclusionRule, ...] = ()
     patterns: tuple[PatternRule, ...] = ()
     require_port: bool = Field(default=True, description="relevant only if a port is named")
+    port_countries: tuple[str, ...] = Field(
+        default=(), description="only ports in these countries (ISO codes) count; empty = all"
+    )
+    title_weight: float = Field(
+        default=1.5, ge=0, description="weight of a rule or term matched in the headline, ×"
+    )
     baseline_ports: tuple[str, ...] = ()
     figures: FigureRules = FigureRules()
     lookback: Seconds = Field(default=30 * 86400.0, description="a port is new again after this")

@@ -39,6 +39,7 @@ class DeliveryOutcome:
     #: Seconds until a digest flush should run (set when this finding was queued for one).
     flush_in: float | None = None
     detail: str = ""
+    found_at: float | None = None  # earliest poll time of the findings sent (for alert lag)
 
 
 def deliver_finding(
@@ -126,7 +127,7 @@ def _send(
     if digest_ids is not None:
         store.drop_from_digest(channel, claimed)
     _log(store, channel, claimed, findings, outcome, clock)
-    return DeliveryOutcome(outcome)
+    return DeliveryOutcome(outcome, found_at=min((f.found_at for f in findings), default=None))
 
 
 def _log(

@@ -33,6 +33,7 @@ class ArticleSeen:
     text: str
     ref: ArticleRef
     seeding: bool = False  # found on a feed's first poll: remember, alert only if asked
+    polled_at: float | None = None  # when the poll that saw it ran (alert lag starts there)
 
 
 def discover(
@@ -101,7 +102,7 @@ class _Context:
             article=self.article.ref,
             rules=self.rules,
             other_outlets=self.other_outlets,
-            found_at=self.now,
+            found_at=self.article.polled_at or self.now,
             story=self.story,
             **fields,  # type: ignore[arg-type]
         )

@@ -136,6 +136,8 @@ class BodyTooLarge(FetchError):
 class FeedError(PortwatchError):
     """A feed's bytes could not be parsed safely."""
 
+    exit_code = 3
+
 
 class ExtractionError(PortwatchError):
     """A page yielded no article text."""

@@ -86,7 +86,8 @@ def parse_feed(body: bytes, base_url: str, *, content_type: str | None = None) -
     except (LookupError, ValueError, TypeError, RecursionError) as exc:
         raise FeedError(f"feed {base_url}: unreadable ({type(exc).__name__}: {exc})") from None
     entries = parsed.get("entries") or []
-    if not entries and not parsed.get("version"):
+    if not entries and (parsed.get("bozo") or not parsed.get("version")):
+        # Broken and nothing read from it: an error, not "no news" (a valid empty feed is []).
         problem = parsed.get("bozo_exception")
         detail = f" ({problem})" if problem else ""
         raise FeedError(f"feed {base_url}: not an RSS or Atom feed{detail}")

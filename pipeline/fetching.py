@@ -166,7 +166,7 @@ def check_url(url: str, policy: FetchPolicy = DEFAULT_FETCH_POLICY) -> httpx.URL
         literal = parse_host(host)
     except AddressRefused as exc:
         raise URLRefused(url, exc.reason) from None
-    port = parsed.port or (443 if parsed.scheme == "https" else 80)
+    port = parsed.port if parsed.port is not None else (443 if parsed.scheme == "https" else 80)
     if not 0 < port < 65536:
         raise URLRefused(url, f"port {port} is out of range")
     allowed = is_allowed(policy.allow_hosts, host, port)
@@ -186,7 +186,7 @@ def _parse_url(url: str) -> httpx.URL:
     try:
         parsed = httpx.URL(url)
     except (httpx.InvalidURL, TypeError, ValueError) as exc:
-        raise URLRefused(url, f"invalid URL ({exc})") from None
+        raise URLRefused(url, _host_reason(url) or f"invalid URL ({exc})") from None
     if not parsed.scheme:
         raise URLRefused(url, "URL has no scheme")
     if parsed.scheme not in ("http", "https"):
@@ -196,6 +196,18 @@ def _parse_url(url: str) -> httpx.URL:
     if not parsed.raw_host:
         raise URLRefused(url, "no host in URL")
     return parsed
+
+
+def _host_reason(url: str) -> str | None:
+    """Our own reason for a host httpx would not parse (``0177.0.0.1``), if we have one."""
+    host = _authority(url).rpartition("@")[2]
+    if not host.startswith("["):
+        host = host.partition(":")[0]
+    try:
+        parse_host(host)
+    except AddressRefused as exc:
+        return exc.reason
+    return None
 
 
 def _authority(url: str) -> str:

@@ -119,8 +119,10 @@ _UNIT_WORDS: Final = _table(
     km: kilómetros, kilometro, kilometri
     mi: mile, miles, mijl, mijlen, milla, millas, meile, meilen
     nmi: nautical mile, nautical miles, nmi, milles nautiques, milles marins, mille nautique
+    nmi: milles
     nmi: zeemijl, zeemijlen, milla náutica, millas náuticas, seemeile, seemeilen
     ft: ft, feet, foot, pieds, voet
+    mm: mm, millimetre, millimetres, millimètres
     cm: cm, centimetre, centimetres, centimeter, centimeters, centimètres
     m2: m2, m², sq m, square metre, square metres, square meter, square meters, mètres carrés
     m2: vierkante meter, metros cuadrados, quadratmeter
@@ -188,6 +190,7 @@ _NOUNS: Final = _table(
     small boats: neumáticas, lanchas, cayucos, schlauchboote, taxi boats, embarcations légères
     boats: boats, boat, bateaux, embarcations, boten, boot, barcos, embarcaciones, boote
     vessels: vessels, ships, navires, schepen, buques, schiffe
+    container ships: container ships, porte-conteneurs, containerschepen, portacontenedores
     patrol boats: patrol boats, patrol vessels, patrouilleurs, patrouilleboten, patrulleras
     ferries: ferries, veerboten, ferrys, transbordadores, fähren
     crossings: crossings, traversées, passages, overtochten, oversteken, cruces, travesías
@@ -228,6 +231,12 @@ _NOUNS: Final = _table(
     coaches: coaches, buses, bus, autocars, bussen, autobuses
     freight units: freight units, unités de fret, vrachteenheden
     nights: nights, nuits, nachten, noches, nächte
+    people (injured): injured, wounded, blessés, gewonden, heridos, verletzte
+    boats: pirogues, pirogue, cayucos, cayuco, barques
+    jet skis: jet-skis, jet skis, jetskis, jet-ski, motos acuáticas, motos de agua
+    sailings: sailings, ferry links, services, departures, rotations, liaisons, afvaarten
+    sailings: vertrekken, salidas, abfahrten, ferry services, crossings per day
+    containers: container, teu, teus
     """
 )
 _PEOPLE: Final = frozenset(
@@ -261,10 +270,16 @@ _STOP_WORDS: Final = frozenset(
     per each every a an more less up down over under between since ago after before while
     according compared against said says say the year years
     sont ont étaient était sera seront à en et ou pour par sur dans avec que qui selon contre
+    depuis après avant pendant durant entre chez vers sous comme plus moins dont été avaient
+    ils elles il elle ce cette ces leur leurs son sa ses se ne pas au aux du y lors jusqu'à
     zijn waren was werd worden hebben heeft had in op aan naar voor door met en of dan die dat
-    volgens tegen
-    son fueron fue han ha había en a y o para por con que según frente
-    sind waren wurden haben hat in an auf zu mit und oder als nach laut gegenüber
+    volgens tegen sinds na tijdens tussen bij om onder over zoals meer minder werden hun hij zij
+    ze er niet wel al nog ook uit
+    son fueron fue han ha había en a y o para por con que según frente desde después antes
+    durante entre hacia bajo sobre como más menos sus su se no ya también al del estaban
+    sind waren wurden haben hat in an auf zu mit und oder als nach laut gegenüber seit vor
+    während zwischen bei um unter über wie mehr weniger ihre sie er es nicht auch noch schon im
+    am zum zur vom
     """.split()
 )
 
@@ -295,13 +310,28 @@ _YEAR_PREPOSITION: Final = re.compile(
 _SEASON_BEFORE: Final = re.compile(r"\d{4}\s?[-–/]\s?\Z")
 _TIME_AFTER: Final = re.compile(
     r"[ \u00a0]?(?:[ap]\.m\.|[ap]m\b|o'clock|gmt\b|bst\b|cet\b|cest\b|utc\b|local time"
-    r"|heure locale|h\d\d\b|u\d\d\b)",
+    r"|heure locale|h\d\d\b|u\d\d\b"
+    r"|[ \u00a0]*(?:h|heures?|uur|horas?|uhr)?[ \u00a0]+(?:du\s+(?:matin|soir)|de\s+l'après-midi"
+    r"|'s\s+(?:ochtends|middags|avonds|nachts)|de\s+la\s+(?:mañana|tarde|noche)"
+    r"|in\s+the\s+(?:morning|afternoon|evening)|morgens|abends))",
     _I,
 )
 _CLOCK_BEFORE: Final = re.compile(
     r"\b(?:at|by|until|till|from|before|after|around|about|à|a|vers|dès|jusqu'à|avant"
     r"|après|om|tot|vanaf|rond|tegen|a las|hasta las|desde las|sobre las|um|gegen|ab|bis)"
     r"\s+\Z",
+    _I,
+)
+_DURATION_BEFORE: Final = re.compile(
+    r"\b(?:en|pendant|durant|in|for|during|après|after|over|binnen|within|than|que|dan"
+    r"|ruim|bijna|près\s+de|plus\s+de|moins\s+de|casi|más\s+de|mehr\s+als|fast)\s+\Z",
+    _I,
+)
+_AT_BEFORE: Final = re.compile(r"\b(?:at|à|om|um|a\s+las)\s+\Z", _I)
+_DURATION_OF: Final = re.compile(r"\s+(?:de|d'|van|of)\b", _I)
+_CLOCK_HOURS_BEFORE: Final = re.compile(
+    r"\b(?:à|vers|dès|jusqu'à|à\s+partir\s+de|après|avant|om|tegen|rond|a\s+las|hasta\s+las|desde\s+las|sobre\s+las|um"
+    r"|gegen|ab)\s+\Z",
     _I,
 )
 _AGE_BEFORE: Final = re.compile(
@@ -317,6 +347,14 @@ _AGE_AFTER: Final = re.compile(
 # "un homme de 34 ans", "een man van 34", "un joven de 24 años": years after "de"/"van".
 _AGE_OF_BEFORE: Final = re.compile(r"\b(?:de|van|d')\s+\Z", _I)
 _AGE_PARENS: Final = re.compile(r"[A-Z][\w'-]+,?\s\(\Z")
+_AGE_COMMA_BEFORE: Final = re.compile(r"(?:\b[A-Z][\w'-]+|\b(?:man|woman|boy|girl)),\s+(?:now\s+)?\Z")
+_AGE_COMMA_AFTER: Final = re.compile(r"\s*,")
+_AGE_BARE_BEFORE: Final = re.compile(r"\b(?:under|over|now|below)\s+\Z", _I)
+_LONG_TIME_AFTER: Final = re.compile(
+    r"\s+(?:saisons?|seasons?|seizoenen|seizoen|temporadas?|décennies|decades?|decennia"
+    r"|décadas|siècles?|centuries|century|eeuwen?|siglos?|jahrzehnten?)\b",
+    _I,
+)
 _AGO_AFTER: Final = re.compile(r"\s+(?:ago|earlier|geleden|plus\s+tôt)\b", _I)
 _AGO_BEFORE: Final = re.compile(r"\b(?:il\s+y\s+a|hace|vor)\s+\Z", _I)
 _WINDOW_BEFORE: Final = re.compile(
@@ -331,8 +369,8 @@ _WINDOW_AFTER_FR: Final = re.compile(
 )
 _ORDINAL_AFTER: Final = re.compile(r"(?:st|nd|rd|th|e|er|ère|re|ème|eme|de|ste|º|ª|°)(?!\w)", _I)
 _RANK_BEFORE: Final = re.compile(
-    r"(?:\b(?:no|nos|nr|num|number|número|numéro|nummer|rank|ranked|top|place|placed"
-    r"|position)\.?|#|n°|nº)\s*\Z",
+    r"(?:\b(?:no|nos|nr|num|number|número|numéro|nummer|rank|ranked|top|position)\.?|#|n°|nº)"
+    r"\s*\Z",
     _I,
 )
 _LABEL_BEFORE: Final = re.compile(
@@ -345,7 +383,7 @@ _LABEL_BEFORE: Final = re.compile(
     r"|kapitel|paragraaf|hoofdstuk|capítulo|figure|fig|table|step|operation|opération"
     r"|protocol|protocole|amendment|bill|loi|wet|ley|cup|league|division|channel|radio"
     r"|apollo|euro|windows|iphone|world\s+war|ww|tranche|lijn|línea|ligne|gleis|tor"
-    r"|brexit|frontex|code|pier|quayside|unit|cell|bay|lane|track|camp|sector)\.?[ \u00a0]*\Z",
+    r"|brexit|frontex|code|pier|quayside|unit|cell|bay|lane|track|camp|sector)s?\.?[ \u00a0]*\Z",
     _I,
 )
 _GLUED_LABEL_BEFORE: Final = re.compile(r"(?:[A-Za-z]-|[#\[]|[A-Za-z]\d*\s?/)\Z")
@@ -356,9 +394,23 @@ _FRACTION_AFTER: Final = re.compile(
     _I,
 )
 _RATIO_AFTER: Final = re.compile(
-    r"[ \u00a0]+(?:in|out\s+of|of\s+every|sur|op|de\s+cada|von)[ \u00a0]+(?=\d|[^\W\d_]+\b)", _I
+    r"[ \u00a0]+(?:in|out\s+of|of\s+every|sur|op|de\s+cada|von)[ \u00a0]+(?:\d{1,3}(?!\d)|two|three|four"
+    r"|five|six|seven|eight|nine|ten|deux|trois|quatre|cinq|dix|twee|drie|vier|vijf|tien|dos"
+    r"|tres|cuatro|cinco|diez|zwei|drei|fünf|zehn)\b",
+    _I,
 )
-_HYPHEN_WORD_AFTER: Final = re.compile(r"-[^\W\d_]")
+_HYPHEN_WORD_AFTER: Final = re.compile(r"-([^\W\d_]+)")
+# "one of the main landing points" is not a count of one.
+_ONE_OF: Final = re.compile(r"(?:one|un|une|één|uno|una|eins?)\s+(?:of|de|d'|van|von)\b", _I)
+# "twenty-foot equivalent unit", "40ft container": a standard size, not a measurement.
+_STANDARD_SIZE: Final = re.compile(r"[ -]?(?:foot|ft)[ -]+(?:equivalent|containers?)\b", _I)
+_STANDARD_SIZE_BEFORE: Final = re.compile(r"\b(?:équivalents?|equivalent)\s+\Z", _I)
+# "divisées par deux", "multiplied by three": verbal multipliers.
+_VERBAL_MULTIPLIER_BEFORE: Final = re.compile(
+    r"\b(?:divided|multiplied|divisée?s?|multipliée?s?|gedeeld|vermenigvuldigd|dividid[oa]s?"
+    r"|multiplicad[oa]s?|geteilt|multipliziert)\s+(?:par|by|door|met|por|durch|mit)\s+\Z",
+    _I,
+)
 _SCORE_BEFORE: Final = re.compile(
     r"\b(?:won|lost|beat|beaten|drew|draw|defeated|victory|defeat|win|score|scored|scoreline"
     r"|gagné|perdu|victoire|défaite|gewonnen|verloren|ganó|perdió|gewann|verlor)\b[^.]{0,25}\Z",
@@ -392,7 +444,12 @@ _TIMES: Final = re.compile(
 _UNIT: Final = re.compile(
     r"(?:[ \u00a0]?-[ \u00a0]?|[ \u00a0]{0,2})(?P<unit>(?i:"
     + _alternation([u for u in _UNIT_WORDS if len(u) > 1])
-    + r")|m|t)(?![\w²])"
+    + r")|m|t|h)(?![\w²])"
+)
+_UNIT_OF: Final = re.compile(
+    r"[ \u00a0]+(?:de|d'|d’|of|van)[ \u00a0]*(?P<unit>(?i:"
+    + _alternation([u for u in _UNIT_WORDS if len(u) > 2])
+    + r"))(?!\w)"
 )
 _GLUED_HOURS: Final = re.compile(r"h(?P<min>\d\d)?(?!\w)")
 _DURATION_JOIN: Final = re.compile(r"(?:,?[ \u00a0]+(?:and|et|en|y|und)[ \u00a0]+|,?[ \u00a0]+)")
@@ -434,14 +491,16 @@ _CHANGE_BEFORE: Final = re.compile(
     r"\b(?:rose|risen|rising|rises|fell|fallen|falling|falls|dropped|drop|increased|decreased"
     r"|climbed|jumped|grew|grown|went|gone|soared|plunged|declined|up|down|cut|reduced|raised"
     r"|passé|passée|passés|augmenté|baissé|chuté|grimpé|gestegen|gedaald|toegenomen"
-    r"|afgenomen|gegroeid|pasó|pasaron|aumentó|subió|bajó|cayó|stieg|sank|fiel)\b"
-    r"[^.;]{0,30}\Z",
+    r"|afgenomen|gegroeid|pasó|pasaron|aumentó|subió|bajó|cayó|stieg|sank|fiel|passer|passera"
+    r"|porter|portera|porté|brengen|verhogen|verhoogd|elevar|elevó|erhöhen|erhöht)\b"
+    r"[^.;]{0,80}\Z",
     _I,
 )
 _PREVIOUS_GAP: Final = re.compile(
     r"[^.;!?]{0,90}?(?:\b(?:down|up)\s+from|\bcompared\s+(?:with|to)|\bagainst|\bversus|\bvs\.?"
     r"|\bfrom|\bcontre|\bpar\s+rapport\s+à|\btegen(?:over)?|\bvergeleken\s+met|\bfrente\s+a"
-    r"|\bgegenüber|\bverglichen\s+mit)\s+(?:(?:a|the)\s+(?:high|peak|low|total|record)\s+of\s+"
+    r"|\bgegenüber|\bverglichen\s+mit|\binstead\s+of|\bau\s+lieu\s+de|\bin\s+plaats\s+van"
+    r"|\ben\s+lugar\s+de|\bstatt)\s+(?:(?:a|the)\s+(?:high|peak|low|total|record)\s+of\s+"
     r"|(?:about|around|some|roughly|nearly|almost|just|over|under|more\s+than|less\s+than"
     r"|fewer\s+than|at\s+least|environ|près\s+de|ongeveer|zo'n|circa|unos|cerca\s+de|etwa"
     r"|rund)\s+)*\Z",
@@ -452,19 +511,47 @@ _NUMBER_OF: Final = re.compile(
     r"(?P<noun>[^\W\d_][\w'-]*(?:\s+[^\W\d_][\w'-]*)?)",
     _I,
 )
+# The death verb must belong to the counted noun: no "and", "but" or comma in between.
 _DEATH_AFTER: Final = re.compile(
-    r"[^.;]{0,60}?\b(?:died|have\s+died|had\s+died|were\s+killed|been\s+killed|drowned|lost"
+    r"(?:(?!\b(?:and|but|et|mais|en|maar|y|pero|und|aber)\b)[^.;,]){0,50}?\b(?:died|have\s+died|had\s+died|were\s+killed|been\s+killed|drowned|lost"
     r"\s+their\s+lives|found\s+dead|dead|perished|ont\s+péri|sont\s+morts|ont\s+perdu\s+la"
     r"\s+vie|se\s+sont\s+noyés|noyés|morts|décédés|kwamen\s+om|omgekomen|overleden|verdronken"
     r"|murieron|fallecieron|han\s+muerto|ahogados|muertos|starben|ums\s+leben|ertrunken)\b",
     _I,
 )
+_FRAME_BEFORE: Final = re.compile(
+    r"\b(?:in|over|across|within|during|en|sur|binnen|über|durante|innerhalb)\s+\Z", _I
+)
+_BARE_VERB_AFTER: Final = re.compile(
+    r"[ \u00a0]+(?:were|are|have|had|died|drowned|remain|remained|fled|escaped|survived|sont"
+    r"|ont|étaient|zijn|waren|hebben|werden|son|fueron|han|estaban|sind|haben|wurden)\b",
+    _I,
+)
+_GROUPS: Final = _table(
+    """
+    people: crowd, group, groupe, groep, grupo, gruppe, foule, menigte, multitud
+    staff: team, équipe, ploeg, equipo
+    vessels: fleet, flotte, vloot, flota, flotte
+    """
+)
+_GROUP_BEFORE: Final = re.compile(
+    r"\b(?P<group>" + _alternation(list(_GROUPS)) + r")\s+(?:of|de|d'|van|von)\s+(?:about"
+    r"|around|some|up\s+to|more\s+than|at\s+least|over|nearly|almost|environ|près\s+de"
+    r"|plus\s+de|ongeveer|zo'n|ruim|unos|más\s+de|etwa|über)?\s*\Z",
+    _I,
+)
+# Subject of a number in words kept only in case it proves to be an earlier value.
+_WEAK: Final = ""
 _ATTEMPT_CUE: Final = re.compile(
     r"\b(?:attempt\w*|trying|tried|tentatives?|tenté|essay\w+|pogingen|poging|probeerden"
     r"|intentos?|intentaron|versuche|versuchten)\b",
     _I,
 )
-_WORDS_AFTER: Final = re.compile(r"[\s\"'“”‘’(]*((?:[^\W\d_][\w'’-]*[ \u00a0\"'“”‘’]*){1,6})")
+_WORDS_AFTER: Final = re.compile(
+    r"(?:-|[\s\"'“”‘’«»(]*)([^\W\d_][\w'’–-]*(?:[\s\"'“”‘’«»]+[^\W\d_][\w'’–-]*){0,5})"
+)
+_ELIDED: Final = re.compile(r"^(?:[dlDL]['’])")
+_SENTENCE_WORD: Final = re.compile(r"[^\W\d_][\w'’–-]*")
 _PORT_PREFERRED: Final = re.compile(
     r"\b(?:at|in|near|off|à|au|aux|dans|près\s+de|bij|nabij|en|cerca\s+de|bei|vor|im|am"
     r"|port\s+of|harbour\s+of|harbor\s+of|port\s+de|haven\s+van|puerto\s+de|hafen\s+von)"
@@ -494,7 +581,7 @@ _SUBJECT_CUES: Final = (
      "compensation"),
 )  # fmt: skip
 _FENCE_CUE: Final = re.compile(
-    r"\b(?:fence\w*|barrier\w*|wall|walls|ring\s+of\s+steel|cl[oô]tures?|grillages?|barri[eè]res?"
+    r"\b(?:fenc\w*|barrier\w*|wall|walls|ring\s+of\s+steel|cl[oô]tures?|grillages?|barri[eè]res?"
     r"|murs?|hek\w*|omheining\w*|muur|valla\w*|muros?|z[aä]un\w*)\b",
     _I,
 )
@@ -616,9 +703,18 @@ def _is_clock_time(doc: _Doc, n: Number) -> bool:
         return clock_cue and len(raw.split(".")[-1]) == 2
     hours = _GLUED_HOURS.match(text, n.end)
     if hours is not None:
-        return hours.group("min") is not None and clock_cue or clock_cue
+        # "14h30" is a clock time unless it follows "en", "pendant"…; "48h" only after "à".
+        if hours.group("min") is not None:
+            return not _left(doc, n.start, _DURATION_BEFORE, 16)
+        return clock_cue
     unit = _UNIT.match(text, n.end)
-    return clock_cue and unit is not None and _UNIT_WORDS.get(unit.group("unit").lower()) == "h"
+    if unit is None or _UNIT_WORDS.get(unit.group("unit").lower()) != "h":
+        return clock_cue and _noun_at(doc, n.end) is None and _left(doc, n.start, _AT_BEFORE, 6)
+    # "à 14 heures", "peu après 4 heures"; but "about 6 hours", "4 heures de marche" are
+    # durations.
+    return _left(doc, n.start, _CLOCK_HOURS_BEFORE, 16) and not _DURATION_OF.match(
+        text, unit.end()
+    )
 
 
 def _is_age(doc: _Doc, n: Number) -> bool:
@@ -631,18 +727,25 @@ def _is_age(doc: _Doc, n: Number) -> bool:
         # "un homme de 34 ans", "een man van 34 jaar", "un joven de 24 años"
         if word in {"ans", "jaar", "años", "jahre"} and _left(doc, n.start, _AGE_OF_BEFORE, 6):
             return not re.match(r"\s+(?:de\s+prison|cel|de\s+cárcel)", text[unit.end() :])
-    # "John Smith (34)"
-    return (
-        n.value < 110 and text[n.end : n.end + 1] == ")" and _left(doc, n.start, _AGE_PARENS, 40)
-    )
+    if n.value >= 120 or not n.value.is_integer():
+        return False
+    # "John Smith (34)", "Sarah Whitcombe, 39, set off", "the man, now 71,"
+    if text[n.end : n.end + 1] == ")" and _left(doc, n.start, _AGE_PARENS, 40):
+        return True
+    if _AGE_COMMA_AFTER.match(text, n.end) and _left(doc, n.start, _AGE_COMMA_BEFORE, 40):
+        return True
+    # "44 of them under 18", "most of them now over 100": a bare number after under/over.
+    return _left(doc, n.start, _AGE_BARE_BEFORE, 12) and _noun_at(doc, n.end) is None
 
 
 def _is_window(doc: _Doc, n: Number) -> bool:
     """ "in the past 24 hours", "les 12 derniers mois", "two weeks ago": frames, not figures."""
+    text = doc.text
+    if (season := _LONG_TIME_AFTER.match(text, n.end)) is not None:
+        return bool(_left(doc, n.start, _AGO_BEFORE, 12) or _AGO_AFTER.match(text, season.end()))
     unit = _UNIT.match(doc.text, n.end)
     if unit is None or _UNIT_WORDS.get(unit.group("unit").lower()) not in _DURATION_SECONDS:
         return False
-    text = doc.text
     return bool(
         _left(doc, n.start, _WINDOW_BEFORE, 30)
         or _left(doc, n.start, _AGO_BEFORE, 12)
@@ -667,17 +770,47 @@ def _is_label(doc: _Doc, n: Number) -> bool:
     return False
 
 
+def _is_speed(doc: _Doc, n: Number) -> bool:
+    """ "130 km/h", "40 knots": speeds are not in the unit vocabulary (weather, not borders)."""
+    return _SPEED_AFTER.match(doc.text, n.end) is not None
+
+
+def _is_glued_word(doc: _Doc, n: Number) -> bool:
+    """Digits glued to letters that are no unit or magnitude: "1930s", "4G", "3am"."""
+    text = doc.text
+    if n.spelled or not text[n.end : n.end + 1].isalpha():
+        return False
+    return not (
+        _UNIT.match(text, n.end)
+        or _MILLION_M.match(text, n.end)
+        or _GLUED_HOURS.match(text, n.end)
+        or _CURRENCY_AFTER.match(text, n.end)
+        or _PERCENT.match(text, n.end)
+        or _TIMES.match(text, n.end)
+    )
+
+
 def _is_shape_excluded(doc: _Doc, n: Number) -> bool:
     """Fractions, ratios, vague plurals, hyphenated words that are not units ("one-off")."""
     text = doc.text
-    if _FRACTION_AFTER.match(text, n.end) or _RATIO_AFTER.match(text, n.end):
+    if _FRACTION_AFTER.match(text, n.end):
+        return True
+    if n.value <= 20 and _RATIO_AFTER.match(text, n.end):
+        return True  # "one in five", "3 out of 4"
+    if _ONE_OF.match(text, n.start, n.end + 8) or _STANDARD_SIZE.match(text, n.end):
+        return True
+    if _left(doc, n.start, _STANDARD_SIZE_BEFORE, 14):
+        return True
+    if _left(doc, n.start, _VERBAL_MULTIPLIER_BEFORE, 24):
         return True
     if _left(doc, n.start, _VAGUE_BEFORE, 20) or _left(doc, n.start, _RATIO_BEFORE, 24):
         return True
+    hyphen = _HYPHEN_WORD_AFTER.match(text, n.end)
     return bool(
-        _HYPHEN_WORD_AFTER.match(text, n.end)
+        hyphen
         and not _UNIT.match(text, n.end)
         and not _TIMES.match(text, n.end)
+        and hyphen.group(1).lower() not in _NOUNS  # "a 40-lorry fleet" counts lorries
     )
 
 
@@ -687,8 +820,15 @@ _RATIO_BEFORE: Final = re.compile(
     _I,
 )
 
+_SPEED_AFTER: Final = re.compile(
+    r"[ \u00a0]?(?:km/h|kmh|km\s+(?:per|an|à\s+l')\s+(?:hour|heure)|kph|mph|miles\s+(?:per|an)"
+    r"\s+hour|knots?|nœuds|noeuds|knopen|nudos|knoten)\b",
+    _I,
+)
 _EXCLUSIONS: Final[tuple[Callable[[_Doc, Number], bool], ...]] = (
+    _is_speed,
     _is_label,
+    _is_glued_word,
     _is_date,
     _is_year,
     _is_clock_time,
@@ -763,6 +903,9 @@ def _read_quantity(doc: _Doc, i: int) -> _Quantity:
             return _Quantity(n.start, hours.end(), n.value * 60 + minutes, "min", i + 1, n.end)
         return _Quantity(n.start, hours.end(), n.value, "h", i + 1, n.end)
     unit = _UNIT.match(text, n.end)
+    if unit is None and (n.collective or n.scale > 1):
+        # "une quarantaine de kilomètres", "2 millions de tonnes"
+        unit = _UNIT_OF.match(text, n.end)
     if unit is None:
         return bare
     word = unit.group("unit")
@@ -793,3 +936,430 @@ def _compound_duration(doc: _Doc, first: _Quantity) -> _Quantity:
         total = total * (_DURATION_SECONDS[unit] // _DURATION_SECONDS[code]) + nxt.value
         unit, end, after = code, part.end(), after + 1
     return _Quantity(first.start, end, total, unit, after, first.number_end)
+
+
+# --- ranges, rates, previous values -----------------------------------------------------------
+
+_BETWEEN_WORDS: Final = frozenset({"between", "entre", "tussen", "zwischen"})
+
+
+class _Score:
+    """Marker: two numbers joined like a sports score ("won 2-1"); neither is a figure."""
+
+
+_SCORE: Final = _Score()
+
+
+def _read_range(doc: _Doc, i: int, low: _Quantity) -> tuple[_Quantity, int] | _Score | None:
+    """The high end of a range starting with ``low``, and where the range starts."""
+    j = low.after
+    if j >= len(doc.numbers):
+        return None
+    high = _read_quantity(doc, j)
+    text = doc.text
+    gap = text[low.end : high.start]
+    # A unit on the low end only ("rose 6% to 11.7 million") is two figures, not a range.
+    if len(gap) > 12 or (low.unit is not None and high.unit != low.unit):
+        return None
+    opener = _RANGE_OPEN.search(text, max(0, low.start - 12), low.start)
+    if opener is not None:
+        word = opener.group("word").lower()
+        if word in _BETWEEN_WORDS and _RANGE_AND.fullmatch(gap):
+            return high, opener.start()
+        if word not in _BETWEEN_WORDS and _RANGE_TO.fullmatch(gap):
+            # "rose from 2,000 to 5,000" is a change: the earlier value is linked later.
+            changed = _left(doc, opener.start(), _CHANGE_BEFORE, 100)
+            return None if changed else (high, opener.start())
+    if _RANGE_TO.fullmatch(gap) is None:
+        return None
+    dashed = gap.strip() in {"-", "–", "—"}
+    if dashed and (_left(doc, low.start, _SCORE_BEFORE, 40) or high.value <= low.value):
+        return _SCORE if low.unit is None and high.unit is None else None
+    if not dashed and _left(doc, low.start, _CHANGE_BEFORE, 40):
+        return None  # "went up 20 to 30" reads as a change, not a range
+    return (high, low.start) if high.value > low.value else None
+
+
+def _range_low(doc: _Doc, i: int, low: _Quantity, high: _Quantity) -> float:
+    """Low end of "3 to 4 million" / "£3-4m": it shares the high end's magnitude."""
+    n_low = doc.numbers[i]
+    n_high = doc.numbers[low.after]
+    factor = high.value / n_high.value if n_high.value else 1.0
+    if low.value == n_low.value and factor > 1 and low.value * factor <= high.value:
+        return low.value * factor
+    return low.value
+
+
+def _rate_at(doc: _Doc, pos: int) -> tuple[str, int] | None:
+    """A rate period attached at ``pos`` ("a night", "par jour", "per week")."""
+    match = _RATE.match(doc.text, pos)
+    if match is None:
+        return None
+    word = next(g for g in match.groups() if g)
+    return _PERIODS[word.lower()], match.end()
+
+
+def _link_previous(doc: _Doc, drafts: list[_Draft], bare: set[int]) -> None:
+    """ "150 a night, down from 2,000": 2,000 is the previous value of the 150 figure."""
+    text = doc.text
+    for k in range(len(drafts) - 1):
+        a, b = drafts[k], drafts[k + 1]
+        gap = text[a.end : b.start]
+        if _PREVIOUS_GAP.fullmatch(gap) and (k + 1 in bare or b.subject == a.subject):
+            a.previous = b.value
+            _inherit(b, a, k + 1 in bare)
+        elif (
+            re.fullmatch(r"\s+(?:to|à|naar|tot|a|auf)\s+", gap, _I)
+            and _left(doc, a.start, re.compile(r"\b(?:from|de|van|von|desde)\s+\Z", _I), 8)
+            and _left(doc, a.start, _CHANGE_BEFORE, 50)
+        ):
+            # "rose from 2,000 to 5,000": the later number is the current value.
+            b.previous = a.value
+            _inherit(a, b, k in bare)
+
+
+def _inherit(target: _Draft, source: _Draft, target_bare: bool) -> None:
+    if target_bare:
+        target.subject = source.subject
+        if target.unit is None:
+            target.unit = source.unit
+
+
+# --- subjects ---------------------------------------------------------------------------------
+
+
+def _noun_at(doc: _Doc, pos: int) -> str | None:
+    """Subject named by the counted noun just after ``pos`` ("5,000 migrants" -> migrants)."""
+    match = _WORDS_AFTER.match(doc.text, pos)
+    if match is None:
+        return None
+    raw = [_ELIDED.sub("", w) for w in _SENTENCE_WORD.findall(match.group(1))]
+    words = [w.lower() for w in raw]
+    english = doc.langs == ("en",)
+    for i, word in enumerate(words[:5]):
+        for k in range(min(_MAX_NOUN_WORDS, len(words) - i), 0, -1):
+            noun = _NOUNS.get(" ".join(words[i : i + k]))
+            if noun is not None:
+                return noun
+        if word in _SKIP_WORDS:
+            continue
+        if word in _STOP_WORDS:
+            return None
+        if not english:
+            # A noun the lexicon does not know ("650 salles"): counted, but not in English.
+            plain = word.replace("-", "")
+            return "things" if plain.isalpha() and raw[i].islower() and len(plain) > 2 else None
+        if len(word) > 3 and word.endswith("s") and word.isalpha():
+            return word  # an English plural the lexicon does not know: "14 platforms"
+        if raw[i].isupper() and 1 < len(raw[i]) < 6:
+            return word  # an acronym: "3.8 million TEU"
+    return None
+
+
+def _sentence_noun(doc: _Doc, sentence: tuple[int, int], pos: int) -> str | None:
+    """The lexicon noun of the sentence nearest to ``pos``, preferring one before it."""
+    before: str | None = None
+    after: str | None = None
+    words = list(_SENTENCE_WORD.finditer(doc.text, sentence[0], sentence[1]))
+    lowered = [w.group().lower() for w in words]
+    for i, word in enumerate(words):
+        noun = _NOUNS.get(" ".join(lowered[i : i + 2])) or _NOUNS.get(lowered[i])
+        if noun is None or noun in {"nights", "countries", "ports"}:
+            continue
+        if word.start() < pos:
+            before = noun
+        elif after is None:
+            after = noun
+    return before or after
+
+
+def _number_of(doc: _Doc, sentence: tuple[int, int]) -> str | None:
+    """ "the number of migrants ... has fallen to 150" -> migrants."""
+    match = _NUMBER_OF.search(doc.text, sentence[0], sentence[1])
+    if match is None:
+        return None
+    words = match.group("noun").lower().split()
+    return _NOUNS.get(" ".join(words)) or _NOUNS.get(words[0]) or words[0]
+
+
+def _count_subject(
+    doc: _Doc, d: _Draft, sentence: tuple[int, int], drafts: list[_Draft]
+) -> tuple[str | None, bool]:
+    """Subject of a count and whether the number is bare (no counted noun after it)."""
+    noun = _noun_at(doc, d.tail)
+    if noun is not None:
+        return _with_outcome(doc, d, noun), False
+    if d.spelled and d.period is None and not _BARE_VERB_AFTER.match(doc.text, d.tail):
+        # "the two of us": a number in words needs a noun, unless it is the earlier value of
+        # another figure ("12 minutes instead of two"); kept weak until then.
+        return _WEAK, True
+    if d.period is not None and _ATTEMPT_CUE.search(doc.text, sentence[0], sentence[1]):
+        return "attempts", True
+    noun = (
+        _group_before(doc, d)
+        or _number_of(doc, sentence)
+        or _sentence_noun(doc, sentence, d.start)
+        or _previous_noun(d, drafts)
+    )
+    if noun is None:
+        return ("things" if d.period else None), True
+    return _with_outcome(doc, d, noun), True
+
+
+def _previous_noun(d: _Draft, drafts: list[_Draft]) -> str | None:
+    """Subject of the last count before ``d`` nearby ("9 officers ... you would find 90")."""
+    for p in reversed(drafts):
+        if d.start - p.end > 400:
+            return None
+        if p.unit is None and p.subject and p.subject != _WEAK:
+            return p.subject.split(" per ")[0]
+    return None
+
+
+def _group_before(doc: _Doc, d: _Draft) -> str | None:
+    """ "a crowd of 1,284" -> people."""
+    match = _GROUP_BEFORE.search(doc.text, max(0, d.start - 40), d.start)
+    return None if match is None else _GROUPS[match.group("group").lower()]
+
+
+def _with_outcome(doc: _Doc, d: _Draft, noun: str) -> str:
+    """People who died are counted as deaths: "four people died" -> people (deaths)."""
+    if noun in _PEOPLE and _DEATH_AFTER.match(doc.text, d.tail):
+        return "people (deaths)"
+    return noun
+
+
+def _money_subject(doc: _Doc, sentence: tuple[int, int]) -> str:
+    text = doc.text[sentence[0] : sentence[1]]
+    for cue, also, subject in _SUBJECT_CUES:
+        if cue.search(text) and (also is None or also.search(text)):
+            return subject
+    return "security funding" if _FENCE_CUE.search(text) else "money"
+
+
+def _length_subject(doc: _Doc, d: _Draft, sentence: tuple[int, int]) -> str:
+    text = doc.text
+    fence = _FENCE_CUE.search(text, sentence[0], sentence[1]) is not None
+    if _HEIGHT_CUE.match(text, d.end):
+        return "fence height" if fence else "height"
+    if _WIDTH_CUE.match(text, d.end):
+        return "width"
+    if fence:
+        return "fence length"
+    if _BOAT_CUE.search(text, sentence[0], sentence[1]) and (
+        d.unit in {"m", "ft"} or _LONG_CUE.match(text, d.end)
+    ):
+        return "boat length"
+    return "distance" if d.unit in {"km", "mi", "nmi"} else "length"
+
+
+def _duration_subject(doc: _Doc, sentence: tuple[int, int]) -> str:
+    text = doc.text[sentence[0] : sentence[1]]
+    return next((subject for cue, subject in _DURATION_CUES if cue.search(text)), "duration")
+
+
+def _percent_subject(doc: _Doc, d: _Draft, sentence: tuple[int, int]) -> str:
+    text = doc.text
+    of = re.match(r"[ \u00a0]+(?:of|des|du|de|van|der)\b", text[d.end : d.end + 8], _I)
+    noun = _noun_at(doc, d.end) if of else None
+    if noun is not None:
+        return f"share of {noun}"
+    around = text[d.end : min(sentence[1], d.end + 40)]
+    noun = _sentence_noun(doc, sentence, d.start)
+    for cue, word in ((_CHANGE_UP, "increase"), (_CHANGE_DOWN, "decrease")):
+        if cue.search(around) or cue.search(text, max(sentence[0], d.start - 30), d.start):
+            return f"{word} in {noun}" if noun else word
+    return f"share of {noun}" if noun else "percentage"
+
+
+_LENGTHS: Final = frozenset({"m", "km", "mi", "nmi", "ft", "cm", "mm"})
+_AREAS: Final = frozenset({"m2", "km2", "ha"})
+_WEIGHTS: Final = frozenset({"kg", "t"})
+
+
+def _measure_subject(doc: _Doc, d: _Draft, sentence: tuple[int, int]) -> str:
+    unit = d.unit or "count"
+    if unit.isupper():
+        return _money_subject(doc, sentence)
+    if unit in _LENGTHS:
+        return _length_subject(doc, d, sentence)
+    if unit in _AREAS:
+        return "area"
+    if unit in _WEIGHTS:
+        return _noun_at(doc, d.end) or "weight"
+    if unit in _DURATION_SECONDS:
+        return _duration_subject(doc, sentence)
+    if unit == "percent":
+        return _percent_subject(doc, d, sentence)
+    noun = _sentence_noun(doc, sentence, d.start)
+    return f"{noun} (multiple)" if noun else "multiple"
+
+
+def _loose_period(doc: _Doc, d: _Draft, sentence: tuple[int, int]) -> str | None:
+    match = _LOOSE_RATE.search(doc.text, d.end, min(sentence[1], d.end + 60))
+    if match is None:
+        return None
+    word = match.group("p").lower()
+    return _PERIODS.get(word, "boat" if word not in {"shift"} else "shift")
+
+
+def _subject(doc: _Doc, d: _Draft, drafts: list[_Draft]) -> tuple[str | None, bool]:
+    """Subject of a draft figure (None when it is not a figure) and whether it is bare."""
+    sentence = doc.sentence_of(d.start)
+    bare = False
+    if d.unit is None:
+        base, bare = _count_subject(doc, d, sentence, drafts)
+    else:
+        base = _measure_subject(doc, d, sentence)
+    if base is None or base == _WEAK:
+        return base, bare
+    period = d.period or _loose_period(doc, d, sentence)
+    return (f"{base} per {period}" if period else base), bare
+
+
+# --- assembling -------------------------------------------------------------------------------
+
+
+def _with_article_units(text: str, numbers: list[Number]) -> list[Number]:
+    """Add "a mile", "un kilomètre": an article before a unit of length or weight is one."""
+    extra = [
+        Number(m.start(), m.start() + len(m.group().rstrip()), 1.0, spelled=True)
+        for m in _ARTICLE_UNIT.finditer(text)
+    ]
+    if not extra:
+        return numbers
+    merged = sorted(numbers + extra, key=lambda n: (n.start, -n.end))
+    kept: list[Number] = []
+    for number in merged:
+        if not kept or number.start >= kept[-1].end:
+            kept.append(number)
+    return kept
+
+
+def _partner_excluded(doc: _Doc, i: int) -> int:
+    """Index after an excluded number, skipping the other end of its range ("aged 24 and 51")."""
+    n = doc.numbers[i]
+    if i + 1 < len(doc.numbers):
+        nxt = doc.numbers[i + 1]
+        gap = doc.text[n.end : nxt.start]
+        if _RANGE_AND.fullmatch(gap) or _RANGE_TO.fullmatch(gap):
+            return i + 2
+    return i + 1
+
+
+def _read_figure(doc: _Doc, i: int, drafts: list[_Draft]) -> tuple[_Draft | None, bool, int]:
+    """The figure starting at number ``i`` (or None), whether it is bare, and the next index."""
+    n = doc.numbers[i]
+    if _excluded(doc, n):
+        return None, False, _partner_excluded(doc, i)
+    low = _read_quantity(doc, i)
+    after = low.after
+    draft = _Draft(low.start, low.end, low.value, None, low.unit, low.end, n.spelled)
+    found = _read_range(doc, i, low)
+    if isinstance(found, _Score):
+        return None, False, found_after(doc, low)
+    if found is not None:
+        high, start = found
+        draft = _Draft(
+            start,
+            high.end,
+            _range_low(doc, i, low, high),
+            high.value,
+            high.unit or low.unit,
+            high.end,
+            n.spelled,
+        )
+        after = high.after
+    if _frames_other_figure(doc, draft, drafts):
+        return None, False, after
+    rate = _rate_at(doc, draft.end)
+    if rate is not None:
+        draft.period, draft.end = rate
+    draft.subject, bare = _subject(doc, draft, drafts)
+    return (draft if draft.subject is not None else None), bare, after
+
+
+def _frames_other_figure(doc: _Doc, d: _Draft, drafts: list[_Draft]) -> bool:
+    """ "£476m over three years", "30 per cent in two years": a period framing a figure."""
+    if d.unit not in _DURATION_SECONDS or not _left(doc, d.start, _FRAME_BEFORE, 12):
+        return False
+    # It frames a count, sum or share just before it in the sentence ("£476m over three
+    # years", "7 000 personnes en 48 heures"); after a distance it is a figure of its own
+    # ("1.6km wide, and a boat can cross it in 15 minutes").
+    sentence_start = doc.sentence_of(d.start)[0]
+    return any(
+        p.start >= sentence_start
+        and d.start - p.end <= 80
+        and p.subject != _WEAK
+        and (p.unit is None or p.unit == "percent" or p.unit.isupper())
+        for p in drafts[-2:]
+    )
+
+
+def found_after(doc: _Doc, low: _Quantity) -> int:
+    return min(low.after + 1, len(doc.numbers))
+
+
+def _read_drafts(doc: _Doc) -> tuple[list[_Draft], set[int]]:
+    drafts: list[_Draft] = []
+    bare: set[int] = set()
+    i = 0
+    while i < len(doc.numbers):
+        draft, is_bare, i = _read_figure(doc, i, drafts)
+        if draft is not None:
+            if is_bare:
+                bare.add(len(drafts))
+            drafts.append(draft)
+    return drafts, bare
+
+
+def _port_for(doc: _Doc, start: int, end: int, ports: Sequence[PortMention]) -> str | None:
+    """The port of the figure's sentence closest to it, preferring one after "at", "in"…"""
+    s0, s1 = doc.sentence_of(start)
+    candidates = [p for p in ports if p.start >= s0 and p.end <= s1]
+    if not candidates:
+        return None
+    preferred = [p for p in candidates if _left(doc, p.start, _PORT_PREFERRED, 20)]
+
+    def distance(p: PortMention) -> int:
+        return start - p.end if p.end <= start else max(0, p.start - end)
+
+    return min(preferred or candidates, key=distance).name
+
+
+def extract_figures(
+    text: str, lang: str | None = None, ports: Sequence[PortMention] = ()
+) -> list[Figure]:
+    """Figures in ``text``, in order of start offset; the same wording repeated counts once.
+
+    ``lang`` is "en", "fr", "nl", "es", "de" or None (then the language is guessed from the
+    text, and all languages' number words are read when the guess is unsure). ``ports`` are the
+    port mentions already found in the same text; they set each figure's ``port``.
+    """
+    langs = languages_for(text, lang)
+    numbers = _with_article_units(text, find_numbers(text, langs))
+    spans = sentence_spans(text)
+    doc = _Doc(text, langs, numbers, spans, [s for s, _ in spans], [n.start for n in numbers])
+    drafts, bare = _read_drafts(doc)
+    _link_previous(doc, drafts, bare)
+    seen: set[str] = set()
+    figures: list[Figure] = []
+    for d in drafts:
+        wording = text[d.start : d.end]
+        if d.subject == _WEAK or wording in seen:
+            continue
+        seen.add(wording)
+        figures.append(
+            Figure(
+                text=wording,
+                start=d.start,
+                end=d.end,
+                value=d.value,
+                value_max=d.value_max,
+                unit=d.unit or "count",
+                subject=d.subject or "things",
+                port=_port_for(doc, d.start, d.end, ports),
+                previous=d.previous,
+            )
+        )
+    return figures

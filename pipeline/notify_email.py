@@ -157,6 +157,7 @@ class EmailNotifier:
         *,
         timeout: float = DEFAULT_SMTP_TIMEOUT,
         secrets: tuple[str, ...] = (),
+        tls_context: ssl.SSLContext | None = None,
     ) -> None:
         self.name = name
         self.sender = sender
@@ -165,7 +166,8 @@ class EmailNotifier:
         self._timeout = timeout
         secrets += tuple(s for s in (server.password, _userinfo(server)) if s)
         self._redactor = Redactor(secrets)
-        self._tls = ssl.create_default_context()
+        # Certificates and host names verified (the system's CAs unless a context is given).
+        self._tls = tls_context or ssl.create_default_context()
 
     def __repr__(self) -> str:
         return f"EmailNotifier(name={self.name!r}, to={self.to!r})"

@@ -59,6 +59,9 @@ class Number:
     #: Multiplier of a magnitude word or suffix inside the span: 1e6 for "7 million", "deux
     #: millions"; 1 when there is none. A range such as "3 to 4 million" shares it.
     scale: float = 1.0
+    #: Written as a collective noun, a round approximate value ("une dizaine", "a dozen"); such
+    #: a number takes "de"/"of" before what it counts ("une dizaine de mètres").
+    collective: bool = False
 
 
 # --- number words -----------------------------------------------------------------------------
@@ -320,7 +323,14 @@ def _read_words(
         begin = phrase_start if first and article is not None else words[i].start
         if not (words[i].text in _MAGNITUDE_WORDS and _VAGUE_BEFORE.search(text, 0, begin)):
             phrase = words[i : i + used]
-            yield Number(begin, phrase[-1].end, value, spelled=True, scale=_scale_of(phrase))
+            yield Number(
+                begin,
+                phrase[-1].end,
+                value,
+                spelled=True,
+                scale=_scale_of(phrase),
+                collective=phrase[-1].text in _COLLECTIVES,
+            )
         i += used
         first = False
 

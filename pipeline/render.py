@@ -267,9 +267,11 @@ def slack_link(url: str, label: str) -> str:
 
 
 def _slack_pieces(pieces: list[_Piece]) -> str:
-    return "".join(
-        slack_link(p.url, p.label) if isinstance(p, _Link) else _slack(p) for p in pieces
+    text = "".join(
+        slack_link(p.url, p.label) if isinstance(p, _Link) else slack_escape(_squash(p))
+        for p in pieces
     )
+    return text.strip()
 
 
 def _slack_evidence(evidence: Evidence, budget: int) -> str:
@@ -349,10 +351,11 @@ def slack_ops_payload(text: str) -> dict[str, Any]:
 
 
 def _text_pieces(pieces: list[_Piece]) -> str:
-    return "".join(
-        f"{one_line(p.label)} <{one_line(p.url)}>" if isinstance(p, _Link) else one_line(p)
+    text = "".join(
+        f"{one_line(p.label)} <{one_line(p.url)}>" if isinstance(p, _Link) else _squash(p)
         for p in pieces
     )
+    return text.strip()
 
 
 def _text_evidence(evidence: Evidence) -> str:
@@ -421,9 +424,10 @@ def _html_link(link: _Link) -> str:
 
 
 def _html_pieces(pieces: list[_Piece]) -> str:
-    return "".join(
-        _html_link(p) if isinstance(p, _Link) else html.escape(one_line(p)) for p in pieces
+    text = "".join(
+        _html_link(p) if isinstance(p, _Link) else html.escape(_squash(p)) for p in pieces
     )
+    return text.strip()
 
 
 def _html_evidence(evidence: Evidence) -> str:

@@ -14,7 +14,7 @@ least one port named.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 
 import ahocorasick
@@ -92,6 +92,10 @@ class ScoringText:
 
     text: str
     ports: Sequence[PortMention]
+    #: Characters of ``text`` that are the headline (0: none); matches there weigh more.
+    title_end: int = 0
+    #: Canonical port name → ISO country, for watch-lists limited to some countries.
+    countries: Mapping[str, str] = field(default_factory=dict)
     folded: str = field(init=False)
     words: WordIndex = field(init=False)
     sentences: list[tuple[int, int]] = field(init=False)
@@ -142,6 +146,7 @@ class WatchListScorer:
             return found
         folded = prepared.folded
         length = len(folded)
+        spans: list[tuple[int, int, str]] = []
         for end_index, terms in self._automaton.iter(folded):
             for term in terms:
                 start = end_index - len(term.stem) + 1
@@ -150,26 +155,42 @@ class WatchListScorer:
                 end = end_index + 1
                 if not term.prefix and end < length and _is_word_char(folded[end]):
                     continue
-                found.setdefault(term.text, []).append(start)
+                spans.append((start, end, term.text))
+        # A term inside a longer matched term ("asylum" in "asylum seekers") does not count twice.
+        spans.sort(key=lambda span: (span[0], -span[1]))
+        reach = -1
+        for start, end, text in spans:
+            if end <= reach:
+                continue
+            reach = max(reach, end)
+            found.setdefault(text, []).append(start)
         return found
 
-    def score(self, prepared: ScoringText, title_ports: int = 0) -> WatchScore:
+    def ports_of_interest(self, prepared: ScoringText) -> list[PortMention]:
+        """Port mentions this watch-list counts (all, or those in its countries)."""
+        countries = self.watchlist.port_countries
+        if not countries:
+            return list(prepared.ports)
+        return [m for m in prepared.ports if prepared.countries.get(m.name) in countries]
+
+    def score(self, prepared: ScoringText) -> WatchScore:
         found = self.find_terms(prepared)
+        ports = self.ports_of_interest(prepared)
         matches: list[RuleMatch] = []
         for term_text, weight in self._weights.items():
             offsets = found.get(term_text)
             if offsets:
                 bonus = 1 + REPEAT_BONUS * min(len(offsets) - 1, REPEAT_CAP)
-                matches.append(
-                    RuleMatch("term", term_text, weight * bonus, prepared.sentence_at(offsets[0]))
-                )
-        matches += self._proximity(prepared, found)
+                if offsets[0] < prepared.title_end:
+                    bonus *= self.watchlist.title_weight
+                evidence = prepared.sentence_at(offsets[0])
+                matches.append(RuleMatch("term", term_text, weight * bonus, evidence))
+        matches += self._proximity(prepared, found, ports)
         matches += self._pattern_matches(prepared)
         exclusions, cancelled_by = self._exclusions(prepared, found)
         matches += exclusions
         total = sum(m.weight for m in matches)
-        has_port = bool(prepared.ports) or title_ports > 0
-        missing_port = self.watchlist.require_port and not has_port
+        missing_port = self.watchlist.require_port and not ports
         relevant = total >= self.watchlist.threshold and cancelled_by is None and not missing_port
         return WatchScore(
             self.name,
@@ -181,9 +202,11 @@ class WatchListScorer:
             missing_port,
         )
 
-    def _proximity(self, prepared: ScoringText, found: dict[str, list[int]]) -> list[RuleMatch]:
+    def _proximity(
+        self, prepared: ScoringText, found: dict[str, list[int]], ports: Sequence[PortMention]
+    ) -> list[RuleMatch]:
         result = []
-        port_offsets = [m.start for m in prepared.ports]
+        port_offsets = [m.start for m in ports]
         for rule in self.watchlist.proximity:
             near = sorted(o for t in rule.near for o in found.get(t.strip(), ()))
             to: list[int] = []

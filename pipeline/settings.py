@@ -25,6 +25,7 @@ class Settings(BaseSettings):
     sentry_dsn: str | None = Field(default=None, alias="SENTRY_DSN")
     allow_hosts: str = Field(default="", alias="PORTWATCH_ALLOW_HOSTS")
     metrics_port: int = Field(default=DEFAULT_METRICS_PORT, alias="PORTWATCH_METRICS_PORT", ge=0)
+    metrics_addr: str = Field(default="127.0.0.1", alias="PORTWATCH_METRICS_ADDR")
     log_format: str = Field(default="console", alias="PORTWATCH_LOG_FORMAT")
     state_dir: Path = Field(default=Path("var"), alias="PORTWATCH_STATE_DIR")
 

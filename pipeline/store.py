@@ -7,7 +7,7 @@ key                                purpose                                     b
 =================================  ==========================================  ==================
 pw:feed:{feed}                     feed health and conditional-GET state       one per feed
 pw:pollclaim:{feed}                one poll of a feed enqueued at a time       TTL: interval
-pw:item:{story}                    story URL seen (canonical URL hash)         TTL: 30 days
+pw:item:{story}                    story seen: processing:{task} → done        TTL: 30 days
 pw:lsh:{day}                       hash: LSH band digest → story cluster       TTL: window + 1 d
 pw:story:{cluster}                 outlets and first URL of a story cluster    TTL: window
 pw:ports:{watchlist}               hash: port → first/last seen, source        ports in gazetteer
@@ -22,6 +22,8 @@ pw:deliveries                      list: last delivery outcomes (status)       1
 pw:delivered:{task}                deliveries of one message (poison check)    TTL: 1 day
 pw:quarantine                      list: messages that never succeed           10 000 entries
 pw:config-error                    the last configuration problem (status)     one key
+pw:once:{name}                     an ops message sent recently                TTL: 6 hours
+pw:tick                            time of the scheduler's last tick           one key
 =================================  ==========================================  ==================
 """
 
@@ -123,14 +125,27 @@ class Store:
 
     # ------------------------------------------------------------------ articles and stories
 
-    def claim_item(self, story: str) -> bool:
-        """True the first time a story URL is seen (within the TTL)."""
-        return bool(
-            self.redis.set(f"pw:item:{story}", b"1", nx=True, ex=int(self.policy.seen_item_ttl))
-        )
+    def item_known(self, story: str) -> bool:
+        """True when a story is being processed or was processed (within the TTL)."""
+        return bool(self.redis.exists(f"pw:item:{story}"))
+
+    def claim_article(self, story: str, task_id: str) -> bool:
+        """True for the one task that processes ``story`` (and for that task's redelivery)."""
+        key = f"pw:item:{story}"
+        mine = f"processing:{task_id}".encode()
+        if self.redis.set(key, mine, nx=True, ex=int(self.policy.seen_item_ttl)):
+            return True
+        return self.redis.get(key) == mine
+
+    def finish_article(self, story: str) -> None:
+        self.redis.set(f"pw:item:{story}", b"done", ex=int(self.policy.seen_item_ttl))
 
     def forget_item(self, story: str) -> None:
         self.redis.delete(f"pw:item:{story}")
+
+    def claim_once(self, name: str, ttl: float) -> bool:
+        """True at most once per ``ttl`` for ``name`` (operational messages, across processes)."""
+        return bool(self.redis.set(f"pw:once:{name}", b"1", nx=True, px=int(ttl * 1000)))
 
     def cluster_for(self, bands: list[bytes], candidate: str, now: float, window: float) -> str:
         """The story cluster sharing an LSH band with ``bands`` in ``window``, else ``candidate``.
@@ -333,7 +348,17 @@ class Store:
         pipe.delete("pw:quarantine")
         return [_load(raw) for raw in pipe.execute()[0]]
 
-    # ------------------------------------------------------------------ configuration status
+    def reset_delivery_count(self, task_id: str) -> None:
+        self.redis.delete(f"pw:delivered:{task_id}")
+
+    # ------------------------------------------------------------------ scheduler and configuration
+
+    def record_tick(self, now: float) -> None:
+        self.redis.set("pw:tick", str(now).encode())
+
+    def last_tick(self) -> float | None:
+        raw = self.redis.get("pw:tick")
+        return float(_text(raw)) if raw else None
 
     def set_config_error(self, message: str | None) -> None:
         if message is None:

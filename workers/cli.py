@@ -8,6 +8,7 @@ Celery and only ``run`` needs Redis.
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import sys
 from collections.abc import Callable, Sequence
@@ -65,8 +66,6 @@ def _load(args: argparse.Namespace, settings: Settings) -> Any:
 
 
 def cmd_assess(args: argparse.Namespace, settings: Settings) -> int:
-    import json
-
     from pipeline.assess_io import assess_lines, explain
     from pipeline.assessment import Assessor
 
@@ -95,19 +94,102 @@ def cmd_assess(args: argparse.Namespace, settings: Settings) -> int:
     return 0
 
 
-def _not_yet(command: str) -> Handler:
-    def handler(args: argparse.Namespace, settings: Settings) -> int:
-        raise PortwatchError(f"'portwatch {command}' is not available in this version yet")
+def _emit(record: dict[str, Any]) -> None:
+    print(json.dumps(record, ensure_ascii=False), flush=True)
 
-    return handler
+
+def cmd_fetch(args: argparse.Namespace, settings: Settings) -> int:
+    from pipeline.errors import ExtractionError
+    from pipeline.extraction import extract_article
+    from pipeline.fetching import GuardedClient, policy_from_environment
+
+    with GuardedClient(policy_from_environment()) as client:
+        result = client.get(args.url)
+    try:
+        article = extract_article(result.body, args.url, result.final_url)
+        title, text = article.title, article.text
+    except ExtractionError:
+        title, text = "", ""
+    _emit({"url": args.url, "final_url": result.final_url, "status": result.status,
+           "title": title, "text": text})
+    return 0
+
+
+def cmd_feed(args: argparse.Namespace, settings: Settings) -> int:
+    from pipeline.feeds import parse_feed
+    from pipeline.fetching import GuardedClient, policy_from_environment
+
+    with GuardedClient(policy_from_environment()) as client:
+        result = client.get(args.url)
+    for item in parse_feed(result.body, result.final_url, content_type=result.content_type):
+        _emit({"title": item.title, "link": item.link, "published": item.published})
+    return 0
+
+
+def cmd_run(args: argparse.Namespace, settings: Settings) -> int:
+    from workers.service_runner import run_service
+
+    _load(args, settings)  # refuse to start on a broken configuration, with every problem
+    return run_service(settings.model_copy(update={"config_dir": _config_dir(args, settings)}),
+                       concurrency=args.concurrency)
+
+
+def cmd_status(args: argparse.Namespace, settings: Settings) -> int:
+    from workers.operations import status
+
+    print(status(settings.model_copy(update={"config_dir": _config_dir(args, settings)})))
+    return 0
+
+
+def cmd_quarantine(args: argparse.Namespace, settings: Settings) -> int:
+    from workers.operations import quarantine_list, quarantine_replay
+
+    if args.action == "list":
+        for entry in quarantine_list(settings):
+            _emit(entry)
+        return 0
+    replayed = quarantine_replay(settings)
+    print(f"replayed {replayed} quarantined message(s)")
+    return 0
+
+
+def cmd_backtest(args: argparse.Namespace, settings: Settings) -> int:
+    from workers.operations import backtest
+
+    config = _load(args, settings)
+    with _open_input(args.file) as source:
+        for alert in backtest(config, source):
+            _emit(alert)
+    return 0
+
+
+def cmd_demo(args: argparse.Namespace, settings: Settings) -> int:
+    from workers.demo import run_demo
+
+    return run_demo(settings, concurrency=args.concurrency)
+
+
+def _open_input(name: str) -> Any:
+    import contextlib
+
+    if name == "-":
+        return contextlib.nullcontext(sys.stdin.buffer)
+    try:
+        return open(name, "rb")  # noqa: SIM115 - returned as a context manager
+    except OSError as exc:
+        raise PortwatchError(f"cannot read {name}: {exc.strerror}") from None
 
 
 COMMANDS: dict[str, tuple[str, Handler]] = {
-    "run": ("run the service: Celery worker with the beat scheduler embedded", _not_yet("run")),
+    "run": ("run the service: Celery worker with the beat scheduler embedded", cmd_run),
     "check-config": ("validate every YAML file of the configuration", cmd_check_config),
     "assess": ("assess JSON-lines articles offline: relevance, ports, figures", cmd_assess),
-    "fetch": ("fetch one URL through the guarded client and extract its text", _not_yet("fetch")),
-    "feed": ("fetch and parse one feed through the guarded client", _not_yet("feed")),
+    "fetch": ("fetch one URL through the guarded client and extract its text", cmd_fetch),
+    "feed": ("fetch and parse one feed through the guarded client", cmd_feed),
+    "backtest": ("replay a JSON-lines corpus through assessment and novelty", cmd_backtest),
+    "status": ("feed health, queue depths, quarantine size and the last alerts", cmd_status),
+    "quarantine": ("list or replay messages that could never be processed", cmd_quarantine),
+    "demo": ("serve sample feeds on loopback and run the service on them", cmd_demo),
 }
 
 
@@ -134,6 +216,12 @@ def _add_arguments(name: str, command: argparse.ArgumentParser) -> None:
         command.add_argument("--explain", action="store_true", help="readable tables for humans")
     elif name in ("fetch", "feed"):
         command.add_argument("url", help="http(s) URL")
+    elif name == "backtest":
+        command.add_argument("file", help="JSON-lines corpus (id, text, title, url, lang, outlet), or -")
+    elif name == "quarantine":
+        command.add_argument("action", choices=["list", "replay"])
+    elif name in ("run", "demo"):
+        command.add_argument("--concurrency", type=int, default=2, help="worker processes (default 2)")
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -1,0 +1,380 @@
+"""The running service as plain Python: what each Celery task asks of one worker process.
+
+``Service`` owns the process's clients (Redis, the guarded HTTP client, the notifiers) and the
+hot-reloaded configuration, and offers one method per pipeline stage. Tasks in ``workers/``
+call one method and enqueue what it returns; nothing here knows about Celery.
+
+    due_feeds()          which feeds to poll now (the beat tick)
+    poll(feed)           conditional GET, parse, new items           → items to process
+    process(item)        fetch, extract, assess, discover, record    → (finding, channel) pairs
+    deliver(f, channel)  claim, rate-limit, send or queue for digest → outcome
+    flush(channel)       send the channel's digest                   → outcome
+    sweep()              undelivered findings, silent feeds          → (finding, channel) pairs
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import random
+import socket
+import time
+from collections.abc import Callable, Mapping
+from dataclasses import asdict, dataclass
+from datetime import UTC, datetime, timedelta
+from typing import Any
+from urllib.parse import urlsplit
+
+from pipeline.assessment import Assessor
+from pipeline.config import FeedConfig, PortwatchConfig
+from pipeline.delivery import DeliveryOutcome, RateLimit, deliver_finding, flush_digest
+from pipeline.discovery import ArticleSeen, discover
+from pipeline.errors import (
+    ExtractionError,
+    FeedError,
+    FetchError,
+    PortwatchError,
+    TransientDeliveryError,
+    URLRefused,
+)
+from pipeline.extraction import Article, extract_article, summary_article
+from pipeline.feeds import FeedItem, parse_feed
+from pipeline.fetching import FetchPolicy, GuardedClient, policy_from_environment
+from pipeline.findings import ArticleRef
+from pipeline.logs import get_logger
+from pipeline.metrics import Metrics
+from pipeline.notifiers import Notifier, build_notifier, channel_secrets
+from pipeline.polling import FeedState, after_failure, after_success, conditional_headers, is_due
+from pipeline.redact import Redactor
+from pipeline.reload import ConfigWatcher
+from pipeline.settings import Settings
+from pipeline.store import Store
+from pipeline.urls import story_key
+
+__all__ = ["ItemTask", "Service"]
+
+log = get_logger("portwatch.service")
+
+#: A feed is "silent" when it has not been read successfully for this many intervals.
+SILENT_AFTER_INTERVALS = 6
+#: ... and never sooner than this.
+SILENT_MIN = 3600.0
+#: Consecutive failures after which the ops channels hear about a feed.
+FAILING_AFTER = 3
+#: The same operational message is sent at most once in this many seconds.
+OPS_REPEAT = 6 * 3600.0
+
+
+@dataclass(frozen=True)
+class ItemTask:
+    """The message that asks for one feed item to be processed (small: never page bytes)."""
+
+    feed: str
+    title: str
+    link: str
+    summary: str
+    published: str | None
+    guid: str
+    polled_at: float
+    seeding: bool
+
+    def to_json(self) -> dict[str, Any]:
+        return asdict(self)
+
+    @classmethod
+    def from_json(cls, data: Mapping[str, Any]) -> ItemTask:
+        return cls(**{k: data[k] for k in cls.__dataclass_fields__})
+
+    def feed_item(self) -> FeedItem:
+        return FeedItem(self.title, self.link, self.published, self.summary, self.guid)
+
+
+class Service:
+    """One worker process's view of Portwatch. Build it after fork; close it at exit."""
+
+    def __init__(
+        self,
+        settings: Settings,
+        *,
+        store: Store | None = None,
+        environ: Mapping[str, str] | None = None,
+        clock: Callable[[], float] = time.time,
+        fetch_policy: FetchPolicy | None = None,
+    ) -> None:
+        self.settings = settings
+        self.environ = dict(os.environ if environ is None else environ)
+        self.clock = clock
+        self.store = store or Store.from_url(settings.redis_url)
+        self.metrics = Metrics(self.store.redis)
+        self.watcher = ConfigWatcher(settings.config_dir)
+        self.fetch_policy = fetch_policy or policy_from_environment(self.environ)
+        self.client = GuardedClient(self.fetch_policy)
+        self.worker = f"{socket.gethostname()}:{os.getpid()}"
+        self.rng = random.Random()
+        self._apply(self.watcher.config)
+
+    def close(self) -> None:
+        self.client.close()
+        self.store.close()
+
+    # ------------------------------------------------------------------ configuration
+
+    def _apply(self, config: PortwatchConfig) -> None:
+        self.assessor = Assessor.from_config(config)
+        self.notifiers: dict[str, Notifier] = {}
+        self.notifier_errors: dict[str, str] = {}
+        for name, channel in config.channels.items():
+            try:
+                self.notifiers[name] = build_notifier(
+                    name, channel, self.environ, state_dir=self.settings.state_dir
+                )
+            except PortwatchError as exc:
+                self.notifier_errors[name] = str(exc)
+        self.redactor = Redactor(channel_secrets(config.channels, self.environ))
+
+    @property
+    def config(self) -> PortwatchConfig:
+        """The current configuration; an edit is picked up here, a bad one reported loudly."""
+        reload = self.watcher.check()
+        if reload.changed:
+            self._apply(reload.config)
+            self.store.set_config_error(None)
+            log.info("configuration reloaded", directory=str(self.settings.config_dir))
+        elif reload.problems:
+            message = "; ".join(str(p) for p in reload.problems)
+            log.error("configuration edit rejected, keeping the last good one", problems=message)
+            self.store.set_config_error(message)
+            self.ops(f"Configuration edit rejected, the last good configuration keeps running: {message}")
+        return reload.config
+
+    def ops(self, text: str) -> None:
+        """An operational message: to the log always, to ops channels once per OPS_REPEAT."""
+        config = self.watcher.config
+        digest = hashlib.sha256(text.encode()).hexdigest()[:16]
+        if not self.store.claim_once(f"ops:{digest}", OPS_REPEAT):
+            return
+        log.warning("ops message", text=text)
+        for name in config.ops_channels():
+            notifier = self.notifiers.get(name)
+            if notifier is None:
+                continue
+            try:
+                notifier.send_ops(text)
+            except PortwatchError as exc:
+                log.error("ops message not delivered", channel=name, error=str(exc))
+
+    def _feed(self, name: str) -> FeedConfig | None:
+        return next((f for f in self.config.feeds if f.name == name), None)
+
+    # ------------------------------------------------------------------ polling
+
+    def due_feeds(self) -> list[str]:
+        """Feeds whose poll is due, each claimed so only one poll is enqueued at a time."""
+        self.store.record_tick(self.clock())
+        now = datetime.fromtimestamp(self.clock(), UTC)
+        due = []
+        for feed in self.config.feeds:
+            if not feed.enabled:
+                continue
+            state = self._feed_state(feed.name)
+            if is_due(state, now) and self.store.claim_poll(feed.name, min(feed.every, 600.0)):
+                due.append(feed.name)
+        return due
+
+    def _feed_state(self, name: str) -> FeedState:
+        try:
+            return FeedState.from_dict(self.store.feed_state(name))
+        except ValueError:
+            return FeedState()  # unreadable state: start afresh rather than stop polling
+
+    def poll(self, name: str) -> list[ItemTask]:
+        """Poll one feed; return its items not seen before. Never raises for a bad feed."""
+        feed = self._feed(name)
+        if feed is None:
+            self.store.release_poll(name)
+            return []
+        now = self.clock()
+        moment = datetime.fromtimestamp(now, UTC)
+        state = self._feed_state(name)
+        every = timedelta(seconds=feed.every)
+        try:
+            result = self.client.get(feed.url, headers=conditional_headers(state))
+            new_state, changed = after_success(state, result, moment, every)
+            items = parse_feed(result.body, result.final_url, content_type=result.content_type) if changed else []
+        except (FetchError, FeedError) as exc:
+            self.store.save_feed_state(name, after_failure(state, exc, moment, every, self.rng).to_dict())
+            self.store.release_poll(name)
+            self.metrics.inc("portwatch_feed_polls", outcome="error")
+            log.warning("feed poll failed", feed=name, error=self.redactor.text(str(exc)))
+            return []
+        self.store.save_feed_state(name, new_state.to_dict())
+        self.store.release_poll(name)
+        self.metrics.inc("portwatch_feed_polls", outcome="new" if changed else "unchanged")
+        seeding = state.last_success is None
+        fresh = [i for i in items if not self.store.item_known(_story(i.link))]
+        log.info("feed polled", feed=name, changed=changed, items=len(items), new=len(fresh))
+        return [
+            ItemTask(name, i.title, i.link, i.summary, i.published, i.guid, now, seeding) for i in fresh
+        ]
+
+    # ------------------------------------------------------------------ articles
+
+    def process(self, task: ItemTask, *, task_id: str, final_attempt: bool) -> list[tuple[str, str]]:
+        """Fetch, extract, assess and discover one item; record its findings.
+
+        Returns the (finding, channel) pairs to deliver. Raises a transient FetchError while
+        retries remain; on the final attempt the feed's summary stands in for the page.
+        """
+        link_key = _story(task.link)
+        if not self.store.claim_article(link_key, task_id):
+            self.metrics.inc("portwatch_articles_processed", outcome="duplicate")
+            return []
+        article = self._article(task, final_attempt)
+        if article is None:
+            self.store.finish_article(link_key)
+            return []
+        if article.story_key != link_key and not self.store.claim_article(article.story_key, task_id):
+            self.store.finish_article(link_key)
+            self.metrics.inc("portwatch_articles_processed", outcome="duplicate")
+            return []
+        config = self.config
+        feed = self._feed(task.feed)
+        assessment = self.assessor.assess(
+            article.text, article.title, article.language or (feed.language if feed else None)
+        )
+        seen = ArticleSeen(
+            story=article.story_key,
+            text=article.text,
+            ref=ArticleRef(
+                url=article.canonical_url,
+                title=article.title or task.title,
+                outlet=task.feed,
+                lang=article.language or (feed.language if feed else None),
+                published=article.published,
+                from_summary=article.from_summary,
+            ),
+            seeding=task.seeding,
+            polled_at=task.polled_at,
+        )
+        findings = discover(seen, assessment, config, self.store, self.clock())
+        pending = []
+        records = []
+        for finding in findings:
+            watchlist = next(w for w in config.watchlists if w.name == finding.watchlist)
+            channels = config.channels_for(watchlist)
+            records.append((finding.id, finding.to_json(), channels))
+            pending += [(finding.id, channel) for channel in channels]
+            self.metrics.inc("portwatch_findings", kind=finding.kind)
+        self.store.record_findings(records, self.clock())
+        self.store.finish_article(link_key)
+        self.store.finish_article(article.story_key)
+        self.metrics.inc("portwatch_articles_processed", outcome="assessed")
+        log.info(
+            "article assessed",
+            feed=task.feed,
+            url=article.canonical_url,
+            relevant=assessment.relevant,
+            score=round(assessment.score, 1),
+            ports=list(assessment.ports),
+            findings=len(findings),
+        )
+        return pending
+
+    def _article(self, task: ItemTask, final_attempt: bool) -> Article | None:
+        try:
+            result = self.client.get(task.link)
+            return extract_article(result.body, task.link, result.final_url, task.feed_item())
+        except URLRefused as exc:
+            outcome, error = "refused", exc
+        except FetchError as exc:
+            if exc.transient and not final_attempt:
+                raise
+            outcome, error = "failed", exc
+        except ExtractionError as exc:
+            self.metrics.inc("portwatch_articles_processed", outcome="failed")
+            log.info("no article text", url=task.link, error=str(exc))
+            return None
+        try:
+            article = summary_article(task.link, task.feed_item())
+        except ExtractionError:
+            self.metrics.inc("portwatch_articles_processed", outcome=outcome)
+            log.info("article not fetched", url=task.link, outcome=outcome, error=str(error))
+            return None
+        log.info("page not fetched, using the feed summary", url=task.link, error=str(error))
+        return article
+
+    # ------------------------------------------------------------------ delivery
+
+    def rate_limit(self, channel: str) -> RateLimit:
+        spec = self.watcher.config.channels.get(channel)
+        if spec is None:
+            return RateLimit(1.0, 5)
+        return RateLimit(spec.min_interval, spec.burst)
+
+    def deliver(self, finding_id: str, channel: str) -> DeliveryOutcome:
+        notifier = self.notifiers.get(channel)
+        self.config  # noqa: B018 - pick up an edit (a fixed secret, a new channel) first
+        notifier = self.notifiers.get(channel)
+        if notifier is None:
+            reason = self.notifier_errors.get(channel, f"channel {channel!r} is not configured")
+            raise TransientDeliveryError(channel, reason, retry_after=300.0)
+        outcome = deliver_finding(
+            self.store, notifier, finding_id, channel, self.rate_limit(channel), self.worker, self.clock
+        )
+        self._count(channel, outcome)
+        return outcome
+
+    def flush(self, channel: str) -> DeliveryOutcome:
+        notifier = self.notifiers.get(channel)
+        if notifier is None:
+            raise TransientDeliveryError(channel, f"channel {channel!r} is not configured", 300.0)
+        outcome = flush_digest(self.store, notifier, channel, self.rate_limit(channel), self.clock)
+        if outcome.outcome != "digested" or outcome.flush_in is None:
+            self._count(channel, outcome, digest=True)
+        return outcome
+
+    def _count(self, channel: str, outcome: DeliveryOutcome, digest: bool = False) -> None:
+        if outcome.flush_in is not None and not digest:
+            self.metrics.inc("portwatch_alerts", channel=channel, outcome="digested")
+            return
+        if outcome.outcome in ("sent", "deduplicated", "failed", "digested"):
+            self.metrics.inc("portwatch_alerts", channel=channel, outcome=outcome.outcome)
+        if outcome.outcome in ("sent", "digested") and outcome.found_at:
+            self.metrics.observe_lag(self.clock() - outcome.found_at)
+
+    def claim_flush(self, channel: str, delay: float) -> bool:
+        return self.store.claim_digest_flush(channel, delay + 60.0)
+
+    # ------------------------------------------------------------------ sweep
+
+    def sweep(self, older_than: float = 180.0) -> list[tuple[str, str]]:
+        """Findings recorded but not delivered (a crash, a lost claim) and feed health checks."""
+        self._check_feeds()
+        return self.store.pending(self.clock() - older_than)
+
+    def _check_feeds(self) -> None:
+        now = self.clock()
+        for feed in self.config.feeds:
+            if not feed.enabled:
+                continue
+            state = self._feed_state(feed.name)
+            if state.consecutive_failures >= FAILING_AFTER:
+                self.ops(
+                    f"Feed {feed.name} is failing: {state.consecutive_failures} polls in a row,"
+                    f" last error: {self.redactor.text(state.last_error or 'unknown')}"
+                )
+            elif state.last_success is not None:
+                silent_for = now - state.last_success.timestamp()
+                if silent_for > max(SILENT_MIN, SILENT_AFTER_INTERVALS * feed.every):
+                    self.ops(f"Feed {feed.name} has been silent for {silent_for / 3600:.1f} h")
+
+
+def _story(link: str) -> str:
+    try:
+        return story_key(link)
+    except ValueError:
+        return hashlib.sha256(link.encode()).hexdigest()
+
+
+def host_of(url: str) -> str:
+    return (urlsplit(url).hostname or "").lower()

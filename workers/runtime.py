@@ -1,0 +1,63 @@
+"""Per-process resources of a worker: the Service (built after fork), logging, Sentry."""
+
+from __future__ import annotations
+
+import atexit
+import os
+from typing import Any
+
+from celery import signals
+
+from pipeline.logs import configure_logging, set_redactor
+from pipeline.service import Service
+from pipeline.settings import Settings
+
+__all__ = ["reset_service", "service"]
+
+_service: Service | None = None
+_pid: int | None = None
+
+
+def service() -> Service:
+    """This process's Service, created on first use (never shared across a fork)."""
+    global _service, _pid
+    if _service is None or _pid != os.getpid():
+        settings = Settings()
+        _service = Service(settings)
+        _pid = os.getpid()
+        set_redactor(_service.redactor)
+        atexit.register(reset_service)
+    return _service
+
+
+def reset_service() -> None:
+    global _service
+    if _service is not None and _pid == os.getpid():
+        _service.close()
+    _service = None
+
+
+@signals.worker_process_init.connect
+def _after_fork(**_: Any) -> None:
+    # Sockets inherited from the parent must not be used by the child.
+    global _service
+    _service = None
+
+
+@signals.setup_logging.connect
+def _logging(**_: Any) -> None:
+    configure_logging(Settings().log_format)
+
+
+@signals.celeryd_init.connect
+def _sentry(**_: Any) -> None:
+    from workers.observability import init_sentry
+
+    init_sentry(Settings())
+
+
+@signals.beat_init.connect
+def _sentry_beat(**_: Any) -> None:
+    from workers.observability import init_sentry
+
+    init_sentry(Settings())
