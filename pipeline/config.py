@@ -221,7 +221,12 @@ class PatternRule(_Model):
 
 
 class FigureRules(_Model):
-    subjects: tuple[str, ...] = Field(default=(), description="subjects that alert; empty = all")
+    subjects: tuple[str, ...] = Field(
+        default=(), description="words of subjects that alert (migrant, attempt …); empty = all"
+    )
+    units: tuple[str, ...] = Field(
+        default=(), description="units whose figures always alert (GBP, EUR, km …)"
+    )
     min_relative_change: float = Field(default=0.1, ge=0, description="0.1 = 10 %")
 
 

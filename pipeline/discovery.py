@@ -7,12 +7,12 @@ written only through ``Store``; every decision is one of ``pipeline.novelty``'s 
 from __future__ import annotations
 
 from collections.abc import Sequence
-from functools import partial
 from dataclasses import dataclass
+from functools import partial
 
 from pipeline.assessment import Assessment
 from pipeline.clustering import DEFAULT_CLUSTER_POLICY, ClusterPolicy, band_keys, story_signature
-from pipeline.config import PortwatchConfig, WatchList
+from pipeline.config import FigureRules, PortwatchConfig, WatchList
 from pipeline.figures import Figure
 from pipeline.findings import ArticleRef, Evidence, FigureFact, Finding, PreviousValue
 from pipeline.novelty import FactDecision, Source, decide_fact, decide_port
@@ -169,6 +169,14 @@ def _previous_values(figures: Sequence[Figure]) -> set[int]:
     return skipped
 
 
+def _figure_matters(figure: Figure, rules: FigureRules) -> bool:
+    """Whether a figure can alert for this watch-list (its subject or unit is watched)."""
+    if not rules.subjects and not rules.units:
+        return True
+    subject = figure.subject.lower()
+    return figure.unit in rules.units or any(word.lower() in subject for word in rules.subjects)
+
+
 def _new_figures(context: _Context, figures: Sequence[Figure], store: Store) -> list[Finding]:
     findings = []
     rules = context.watchlist.figures
@@ -176,7 +184,7 @@ def _new_figures(context: _Context, figures: Sequence[Figure], store: Store) -> 
     for figure in figures:
         if figure.start in skipped:
             continue
-        if rules.subjects and not any(s in figure.subject for s in rules.subjects):
+        if not _figure_matters(figure, rules):
             continue
         fact = FigureFact(
             figure.subject, figure.unit, figure.port, figure.value, figure.value_max, figure.text
@@ -188,7 +196,9 @@ def _new_figures(context: _Context, figures: Sequence[Figure], store: Store) -> 
             context=context,
             min_change=rules.min_relative_change,
         )
-        decision = store.update_field(store.facts_key(context.watchlist.name), fact.fact_key, decide)
+        decision = store.update_field(
+            store.facts_key(context.watchlist.name), fact.fact_key, decide
+        )
         if decision.outcome == "same":
             continue
         previous = None

@@ -42,9 +42,7 @@ class FeedItem:
 
 _ENTITY_RE = re.compile(r"<!\s*ENTITY", re.IGNORECASE)
 _DOCTYPE_START_RE = re.compile(r"<!\s*DOCTYPE", re.IGNORECASE)
-# With no entity declarations left, an internal subset holds no "]" outside odd quoting; a
-# DOCTYPE this pattern cannot take apart is refused below rather than guessed at.
-_DOCTYPE_RE = re.compile(r"<!\s*DOCTYPE\b[^\[>]*(?:\[[^\]]*\]\s*)?>", re.IGNORECASE)
+_SUBSET_CLOSE_RE = re.compile(r"\s*>")
 _XML_DECL_RE = re.compile(r"^\s*<\?xml[^>]*?\?>")
 _DECLARED_ENCODING_RE = re.compile(rb"""^\s*<\?xml[^>]*?encoding\s*=\s*["']([A-Za-z0-9._:-]+)""")
 _CHARSET_RE = re.compile(r"""charset\s*=\s*["']?([A-Za-z0-9._:-]+)""", re.IGNORECASE)
@@ -143,11 +141,37 @@ def harden_feed(text: str, base_url: str) -> str:
             f"feed {base_url}: declares XML entities (<!ENTITY>); refused as a possible "
             "entity bomb or external-entity attack"
         )
-    text = _DOCTYPE_RE.sub("", text)
-    if _DOCTYPE_START_RE.search(text):
-        raise FeedError(f"feed {base_url}: DOCTYPE that cannot be safely removed")
-    text = _XML_DECL_RE.sub("", text, count=1)
+    kept: list[str] = []
+    position = 0
+    while match := _DOCTYPE_START_RE.search(text, position):
+        end = _doctype_end(text, match.end())
+        if end is None:
+            raise FeedError(f"feed {base_url}: DOCTYPE that cannot be safely removed")
+        kept.append(text[position : match.start()])
+        position = end
+    kept.append(text[position:])
+    text = _XML_DECL_RE.sub("", "".join(kept), count=1)
     return '<?xml version="1.0" encoding="utf-8"?>\n' + text.lstrip()
+
+
+def _doctype_end(text: str, start: int) -> int | None:
+    """Where the DOCTYPE whose keyword ends at ``start`` ends, or None if unclear.
+
+    With no entity declarations left, an internal subset ``[...]`` holds no ``]`` except
+    inside odd quoting; such a DOCTYPE is refused rather than guessed at. ``str.find`` keeps
+    this linear however many DOCTYPEs a hostile body repeats.
+    """
+    close = text.find(">", start)
+    bracket = text.find("[", start, close)
+    if close == -1:
+        return None
+    if bracket == -1 or close < bracket:
+        return close + 1
+    subset_end = text.find("]", bracket)
+    if subset_end == -1:
+        return None
+    after = _SUBSET_CLOSE_RE.match(text, subset_end + 1)
+    return after.end() if after else None
 
 
 def _item(entry: Any, base_url: str) -> FeedItem | None:

@@ -13,7 +13,15 @@ import hashlib
 from dataclasses import asdict, dataclass, field
 from typing import Any, Literal
 
-__all__ = ["Alert", "ArticleRef", "Evidence", "FigureFact", "Finding", "PreviousValue"]
+__all__ = [
+    "Alert",
+    "ArticleRef",
+    "Evidence",
+    "FigureFact",
+    "Finding",
+    "PreviousValue",
+    "format_value",
+]
 
 FindingKind = Literal["new_port", "new_figure", "changed_figure"]
 
@@ -109,12 +117,14 @@ class Finding:
             what = f"New port: {self.port}"
         elif self.kind == "new_figure":
             assert self.figure is not None
-            value = _value(self.figure.value, self.figure.value_max, self.figure.unit)
+            value = format_value(self.figure.value, self.figure.value_max, self.figure.unit)
             what = f"New figure: {self.figure.describe()} {value}"
         else:
             assert self.figure is not None and self.previous is not None
-            before = _value(self.previous.value, self.previous.value_max, self.figure.unit)
-            after = _value(self.figure.value, self.figure.value_max, self.figure.unit)
+            before = format_value(
+                self.previous.value, self.previous.value_max, self.figure.unit
+            )
+            after = format_value(self.figure.value, self.figure.value_max, self.figure.unit)
             what = f"Changed figure: {self.figure.describe()} {before} → {after}"
         return f"{what} — {title} ({self.article.outlet})"
 
@@ -166,7 +176,7 @@ def _number(value: float) -> str:
 _UNIT_LABELS = {"count": "", "percent": "%", "GBP": "£", "EUR": "€", "USD": "$"}
 
 
-def _value(value: float, value_max: float | None, unit: str) -> str:
+def format_value(value: float, value_max: float | None, unit: str) -> str:
     text = f"{value:,.0f}" if float(value).is_integer() else f"{value:,.2f}".rstrip("0").rstrip(".")
     if value_max is not None:
         text += "–" + (f"{value_max:,.0f}" if float(value_max).is_integer() else f"{value_max:g}")

@@ -58,6 +58,9 @@ def configure_logging(fmt: str = "console", level: int = logging.INFO) -> None:
     root = logging.getLogger()
     root.handlers[:] = [handler]
     root.setLevel(level)
+    # Per-request and per-task chatter (every beat tick) drowns what an operator needs.
+    for noisy in ("httpx", "httpcore", "celery.app.trace", "celery.worker.strategy", "celery.beat"):
+        logging.getLogger(noisy).setLevel(max(level, logging.WARNING))
 
 
 def get_logger(name: str) -> Any:

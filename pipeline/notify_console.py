@@ -22,13 +22,22 @@ from typing import Any, TextIO
 from pipeline import render
 from pipeline.errors import DeliveryError, PermanentDeliveryError, TransientDeliveryError
 from pipeline.findings import Alert
+from pipeline.redact import Redactor
 
 __all__ = ["ConsoleNotifier"]
 
 # Errors an operator must fix (rights, a read-only disk, a folder where the file should be);
 # anything else (a full disk, an I/O hiccup) may heal by itself.
 _PERMANENT_ERRNOS = frozenset(
-    {errno.EACCES, errno.EPERM, errno.EROFS, errno.EISDIR, errno.ENOTDIR, errno.ENAMETOOLONG}
+    {
+        errno.EACCES,
+        errno.EPERM,
+        errno.EROFS,
+        errno.EISDIR,
+        errno.ENOTDIR,
+        errno.EEXIST,  # a file where a parent folder should be
+        errno.ENAMETOOLONG,
+    }
 )
 
 
@@ -58,7 +67,8 @@ class ConsoleNotifier:
         self._print(render.console_text(alert))
 
     def send_ops(self, text: str) -> None:
-        self._print(render.console_ops_text(text))
+        # No secret of its own, but the patterns still catch webhook URLs and URL passwords.
+        self._print(render.console_ops_text(Redactor().text(text)))
 
     def _append(self, record: dict[str, Any]) -> None:
         line = json.dumps(record, ensure_ascii=False, default=str) + "\n"

@@ -22,7 +22,6 @@ import email.policy
 import email.utils
 import hashlib
 import smtplib
-import socket
 import ssl
 import time
 from dataclasses import dataclass, field
@@ -40,6 +39,8 @@ __all__ = [
     "EmailNotifier",
     "SMTPServer",
     "build_message",
+    "build_ops_message",
+    "check_sender",
     "parse_smtp_url",
 ]
 
@@ -98,7 +99,7 @@ def parse_smtp_url(channel: str, variable: str, url: str, *, starttls: bool) -> 
 def check_sender(channel: str, sender: str) -> None:
     """Raise PermanentDeliveryError unless ``sender`` is one address (``Name <a@b>`` allowed)."""
     _, address = email.utils.parseaddr(sender)
-    if "@" not in address or render.header_safe(sender) != sender.strip():
+    if "@" not in address or any(ord(c) < 32 or ord(c) == 127 for c in sender):
         raise PermanentDeliveryError(channel, f"sender {sender!r} is not an e-mail address")
 
 
@@ -161,6 +162,7 @@ class EmailNotifier:
     ) -> None:
         self.name = name
         self.sender = sender
+        self._envelope_from = email.utils.parseaddr(sender)[1]
         self.to = tuple(to)
         self._server = server
         self._timeout = timeout
@@ -181,13 +183,11 @@ class EmailNotifier:
 
     def _connect(self) -> smtplib.SMTP:
         server = self._server
-        # An explicit EHLO name: smtplib would otherwise ask DNS for this host's FQDN.
-        local = socket.gethostname() or "localhost"
         if server.implicit_tls:
             return smtplib.SMTP_SSL(
-                server.host, server.port, local, timeout=self._timeout, context=self._tls
+                server.host, server.port, timeout=self._timeout, context=self._tls
             )
-        return smtplib.SMTP(server.host, server.port, local, timeout=self._timeout)
+        return smtplib.SMTP(server.host, server.port, timeout=self._timeout)
 
     def _deliver(self, message: EmailMessage) -> None:
         server = self._server
@@ -203,7 +203,7 @@ class EmailNotifier:
                     smtp.ehlo()
                 if server.username:
                     smtp.login(server.username, server.password or "")
-                refused = smtp.send_message(message, self.sender, list(self.to))
+                refused = smtp.send_message(message, self._envelope_from, list(self.to))
         except (smtplib.SMTPException, OSError) as exc:
             raise _smtp_error(self.name, exc, self._redactor) from None
         if refused:

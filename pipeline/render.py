@@ -32,8 +32,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 # The headline's value format, shared so "previous: 2,000" reads like "2,000 → 150" above it.
-from pipeline.findings import Alert, Evidence, Finding
-from pipeline.findings import _value as format_value
+from pipeline.findings import Alert, Evidence, Finding, format_value
 
 __all__ = [
     "ELLIPSIS",

@@ -110,7 +110,7 @@ class Service:
         self.fetch_policy = fetch_policy or policy_from_environment(self.environ)
         self.client = GuardedClient(self.fetch_policy)
         self.worker = f"{socket.gethostname()}:{os.getpid()}"
-        self.rng = random.Random()
+        self.rng = random.Random()  # noqa: S311 - jitter, not secrets
         self._apply(self.watcher.config)
 
     def close(self) -> None:
@@ -144,7 +144,9 @@ class Service:
             message = "; ".join(str(p) for p in reload.problems)
             log.error("configuration edit rejected, keeping the last good one", problems=message)
             self.store.set_config_error(message)
-            self.ops(f"Configuration edit rejected, the last good configuration keeps running: {message}")
+            self.ops(
+                f"Configuration edit rejected, the last good configuration keeps running: {message}"
+            )
         return reload.config
 
     def ops(self, text: str) -> None:
@@ -200,9 +202,15 @@ class Service:
         try:
             result = self.client.get(feed.url, headers=conditional_headers(state))
             new_state, changed = after_success(state, result, moment, every)
-            items = parse_feed(result.body, result.final_url, content_type=result.content_type) if changed else []
+            items = (
+                parse_feed(result.body, result.final_url, content_type=result.content_type)
+                if changed
+                else []
+            )
         except (FetchError, FeedError) as exc:
-            self.store.save_feed_state(name, after_failure(state, exc, moment, every, self.rng).to_dict())
+            self.store.save_feed_state(
+                name, after_failure(state, exc, moment, every, self.rng).to_dict()
+            )
             self.store.release_poll(name)
             self.metrics.inc("portwatch_feed_polls", outcome="error")
             log.warning("feed poll failed", feed=name, error=self.redactor.text(str(exc)))
@@ -214,12 +222,15 @@ class Service:
         fresh = [i for i in items if not self.store.item_known(_story(i.link))]
         log.info("feed polled", feed=name, changed=changed, items=len(items), new=len(fresh))
         return [
-            ItemTask(name, i.title, i.link, i.summary, i.published, i.guid, now, seeding) for i in fresh
+            ItemTask(name, i.title, i.link, i.summary, i.published, i.guid, now, seeding)
+            for i in fresh
         ]
 
     # ------------------------------------------------------------------ articles
 
-    def process(self, task: ItemTask, *, task_id: str, final_attempt: bool) -> list[tuple[str, str]]:
+    def process(
+        self, task: ItemTask, *, task_id: str, final_attempt: bool
+    ) -> list[tuple[str, str]]:
         """Fetch, extract, assess and discover one item; record its findings.
 
         Returns the (finding, channel) pairs to deliver. Raises a transient FetchError while
@@ -233,7 +244,9 @@ class Service:
         if article is None:
             self.store.finish_article(link_key)
             return []
-        if article.story_key != link_key and not self.store.claim_article(article.story_key, task_id):
+        if article.story_key != link_key and not self.store.claim_article(
+            article.story_key, task_id
+        ):
             self.store.finish_article(link_key)
             self.metrics.inc("portwatch_articles_processed", outcome="duplicate")
             return []
@@ -285,11 +298,11 @@ class Service:
             result = self.client.get(task.link)
             return extract_article(result.body, task.link, result.final_url, task.feed_item())
         except URLRefused as exc:
-            outcome, error = "refused", exc
+            outcome, error = "refused", str(exc)
         except FetchError as exc:
             if exc.transient and not final_attempt:
                 raise
-            outcome, error = "failed", exc
+            outcome, error = "failed", str(exc)
         except ExtractionError as exc:
             self.metrics.inc("portwatch_articles_processed", outcome="failed")
             log.info("no article text", url=task.link, error=str(exc))
@@ -298,9 +311,9 @@ class Service:
             article = summary_article(task.link, task.feed_item())
         except ExtractionError:
             self.metrics.inc("portwatch_articles_processed", outcome=outcome)
-            log.info("article not fetched", url=task.link, outcome=outcome, error=str(error))
+            log.info("article not fetched", url=task.link, outcome=outcome, error=error)
             return None
-        log.info("page not fetched, using the feed summary", url=task.link, error=str(error))
+        log.info("page not fetched, using the feed summary", url=task.link, error=error)
         return article
 
     # ------------------------------------------------------------------ delivery
@@ -319,7 +332,13 @@ class Service:
             reason = self.notifier_errors.get(channel, f"channel {channel!r} is not configured")
             raise TransientDeliveryError(channel, reason, retry_after=300.0)
         outcome = deliver_finding(
-            self.store, notifier, finding_id, channel, self.rate_limit(channel), self.worker, self.clock
+            self.store,
+            notifier,
+            finding_id,
+            channel,
+            self.rate_limit(channel),
+            self.worker,
+            self.clock,
         )
         self._count(channel, outcome)
         return outcome

@@ -106,7 +106,7 @@ class Store:
         pipe = self.redis.pipeline()
         pipe.delete(key)
         if state:
-            pipe.hset(key, mapping={k: v for k, v in state.items()})  # noqa: C416
+            pipe.hset(key, mapping={k: v for k, v in state.items()})
         pipe.execute()
 
     def feed_names(self) -> list[str]:

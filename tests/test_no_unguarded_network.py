@@ -10,6 +10,7 @@ A runtime check then parses every sample feed and page under an audit hook and s
 from __future__ import annotations
 
 import ast
+import contextlib
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -32,6 +33,17 @@ FEED_PARSER = "pipeline/feeds.py"
 #: Modules allowed to build httpx/httpcore clients. Add one only with a reason in review.
 HTTP_CLIENT_MODULES = frozenset({GUARDED_CLIENT})
 SOCKET_MODULES = frozenset({GUARDED_CLIENT})
+#: Reviewed exceptions, one (module, call) at a time, each with its reason. Anything else in
+#: these modules is still refused.
+REVIEWED: dict[tuple[str, str], str] = {
+    ("pipeline/notify_slack.py", "httpx.Client"): (
+        "posts alerts to the operator's webhook URL from the environment, not to an article "
+        "URL; no redirects, no environment proxies"
+    ),
+    ("workers/operations.py", "socket.socket"): (
+        "binds a loopback port for a throwaway redis-server (backtest); never connects"
+    ),
+}
 
 # Whole modules that fetch URLs by themselves: calling or importing anything from them is refused.
 FETCHING_MODULES = (
@@ -143,7 +155,7 @@ def check_source(source: str, path: str) -> list[Violation]:
         if name is None:
             continue
         what = _call_problem(name, node, aliases, path)
-        if what:
+        if what and (path, name) not in REVIEWED:
             found.append(Violation(path, node.lineno, what))
     return found
 
@@ -226,6 +238,21 @@ def test_no_module_reaches_the_network_except_through_the_guarded_client(path: P
     assert violations == [], "\n".join(map(str, violations))
 
 
+def test_every_reviewed_exception_is_still_needed() -> None:
+    stale = []
+    for path, call in REVIEWED:
+        file = REPO / path
+        if not file.exists():
+            stale.append((path, call))
+            continue
+        tree = ast.parse(file.read_text(encoding="utf-8"))
+        aliases = _aliases(tree)
+        calls = {_dotted(n.func, aliases) for n in ast.walk(tree) if isinstance(n, ast.Call)}
+        if call not in calls:
+            stale.append((path, call))
+    assert stale == [], f"remove these from REVIEWED: {stale}"
+
+
 # -- at run time ----------------------------------------------------------------------------------
 
 ITEM = FeedItem("t", "https://news.example.org/a", None, "A summary long enough to stand in.", "g")
@@ -241,10 +268,8 @@ def test_parsing_every_sample_feed_and_page_opens_no_socket() -> None:
         pages = [p.read_bytes() for p in sorted((data / "pages").iterdir())]
         with network_audit() as events:
             for body in feeds:
-                try:
+                with contextlib.suppress(FeedError):
                     parse_feed(body, "https://news.example.org/feed.xml")
-                except FeedError:
-                    pass
             for body in pages:
                 extract_article(body, "https://news.example.org/a", feed_item=ITEM)
     assert events == []

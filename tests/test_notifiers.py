@@ -378,6 +378,20 @@ def test_email_unusable_smtp_url_is_permanent_and_not_echoed(value: str) -> None
     assert_secret_absent("secretvalue", caught.value)
 
 
+def test_email_sender_may_have_a_display_name(smtp_server: SMTPRecorder) -> None:
+    channel = MAIL.model_copy(update={"sender": "Portwatch alerts <portwatch@alerts.example.org>"})
+    mailer(smtp_server.url(), channel).send(alert(channel="ops-email"))
+    message = received(smtp_server)
+    assert message["From"].addresses[0].addr_spec == SENDER
+    assert smtp_server.envelopes == [(SENDER, list(TO))]
+
+
+@pytest.mark.parametrize("sender", ["nobody", "a@b.example\r\nBcc: x@example.org"])
+def test_email_bad_sender_is_permanent(sender: str) -> None:
+    with pytest.raises(PermanentDeliveryError, match="sender"):
+        mailer("smtp://127.0.0.1:25", MAIL.model_copy(update={"sender": sender}))
+
+
 class _Refusing:
     """An aiosmtpd handler answering RCPT TO with a scripted reply for some addresses."""
 
@@ -646,9 +660,11 @@ def test_console_writers_never_interleave_lines(tmp_path: Path) -> None:
 
 
 def test_console_unwritable_path_is_permanent(tmp_path: Path) -> None:
-    notifier = console(tmp_path)  # a folder where the file should be
-    with pytest.raises(PermanentDeliveryError, match="cannot append"):
-        notifier.send(alert(channel="console"))
+    (tmp_path / "file").write_text("")
+    # A folder where the file should be; a file where a folder should be.
+    for path in (tmp_path, tmp_path / "file" / "alerts.jsonl"):
+        with pytest.raises(PermanentDeliveryError, match="cannot append"):
+            console(path).send(alert(channel="console"))
 
 
 def test_console_ops_messages_are_printed_not_recorded(

@@ -77,6 +77,12 @@ def create_app(settings: Settings | None = None) -> Celery:
         redbeat_redis_url=settings.redis_url,
         redbeat_key_prefix="pw:redbeat:",
         redbeat_lock_timeout=30,
+        # Keep retrying Redis for ever: a Redis restart must not stop the scheduler.
+        redbeat_redis_options={
+            "retry_period": -1,
+            "socket_timeout": 10,
+            "socket_connect_timeout": 5,
+        },
         beat_max_loop_interval=TICK_SECONDS,
         beat_schedule={
             "tick": {

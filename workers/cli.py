@@ -110,8 +110,15 @@ def cmd_fetch(args: argparse.Namespace, settings: Settings) -> int:
         title, text = article.title, article.text
     except ExtractionError:
         title, text = "", ""
-    _emit({"url": args.url, "final_url": result.final_url, "status": result.status,
-           "title": title, "text": text})
+    _emit(
+        {
+            "url": args.url,
+            "final_url": result.final_url,
+            "status": result.status,
+            "title": title,
+            "text": text,
+        }
+    )
     return 0
 
 
@@ -130,8 +137,10 @@ def cmd_run(args: argparse.Namespace, settings: Settings) -> int:
     from workers.service_runner import run_service
 
     _load(args, settings)  # refuse to start on a broken configuration, with every problem
-    return run_service(settings.model_copy(update={"config_dir": _config_dir(args, settings)}),
-                       concurrency=args.concurrency)
+    return run_service(
+        settings.model_copy(update={"config_dir": _config_dir(args, settings)}),
+        concurrency=args.concurrency,
+    )
 
 
 def cmd_status(args: argparse.Namespace, settings: Settings) -> int:
@@ -175,7 +184,7 @@ def _open_input(name: str) -> Any:
     if name == "-":
         return contextlib.nullcontext(sys.stdin.buffer)
     try:
-        return open(name, "rb")  # noqa: SIM115 - returned as a context manager
+        return open(name, "rb")
     except OSError as exc:
         raise PortwatchError(f"cannot read {name}: {exc.strerror}") from None
 
@@ -217,11 +226,15 @@ def _add_arguments(name: str, command: argparse.ArgumentParser) -> None:
     elif name in ("fetch", "feed"):
         command.add_argument("url", help="http(s) URL")
     elif name == "backtest":
-        command.add_argument("file", help="JSON-lines corpus (id, text, title, url, lang, outlet), or -")
+        command.add_argument(
+            "file", help="JSON-lines corpus (id, text, title, url, lang, outlet), or -"
+        )
     elif name == "quarantine":
         command.add_argument("action", choices=["list", "replay"])
     elif name in ("run", "demo"):
-        command.add_argument("--concurrency", type=int, default=2, help="worker processes (default 2)")
+        command.add_argument(
+            "--concurrency", type=int, default=2, help="worker processes (default 2)"
+        )
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -40,7 +40,9 @@ def make_before_send(redactor: Redactor) -> Any:
     return scrub
 
 
-def init_sentry(settings: Settings, environ: Mapping[str, str] | None = None, **options: Any) -> bool:
+def init_sentry(
+    settings: Settings, environ: Mapping[str, str] | None = None, **options: Any
+) -> bool:
     """Start Sentry with the Celery integration when ``SENTRY_DSN`` is set; True if started."""
     if not settings.sentry_dsn:
         return False

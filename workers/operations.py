@@ -11,7 +11,6 @@ import time
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
-from pathlib import Path
 from typing import Any
 
 import redis
@@ -43,8 +42,18 @@ def _when(moment: datetime | float | None) -> str:
     if isinstance(moment, float | int):
         moment = datetime.fromtimestamp(moment, UTC)
     seconds = time.time() - moment.timestamp()
-    ago = f"{seconds:.0f}s" if seconds < 120 else f"{seconds / 60:.0f}m" if seconds < 7200 else f"{seconds / 3600:.1f}h"
-    return f"{moment:%Y-%m-%d %H:%M:%S}Z ({ago} ago)" if seconds >= 0 else f"{moment:%H:%M:%S}Z (in {-seconds:.0f}s)"
+    ago = (
+        f"{seconds:.0f}s"
+        if seconds < 120
+        else f"{seconds / 60:.0f}m"
+        if seconds < 7200
+        else f"{seconds / 3600:.1f}h"
+    )
+    return (
+        f"{moment:%Y-%m-%d %H:%M:%S}Z ({ago} ago)"
+        if seconds >= 0
+        else f"{moment:%H:%M:%S}Z (in {-seconds:.0f}s)"
+    )
 
 
 def status(settings: Settings) -> str:
@@ -58,7 +67,9 @@ def status(settings: Settings) -> str:
     config, problems = load_config(settings.config_dir)
     error = store.config_error()
     if problems:
-        lines.append(f"configuration: {len(problems)} problem(s) in {settings.config_dir} (portwatch check-config)")
+        lines.append(
+            f"configuration: {len(problems)} problem(s) in {settings.config_dir} (portwatch check-config)"
+        )
     elif error:
         lines.append(f"configuration: last edit rejected, previous one running: {error}")
     else:
@@ -69,21 +80,27 @@ def status(settings: Settings) -> str:
     names = [f.name for f in config.feeds] if config else store.feed_names()
     for name in names:
         state = FeedState.from_dict(store.feed_state(name))
-        health = "ok" if state.consecutive_failures == 0 else f"FAILING x{state.consecutive_failures}"
+        health = (
+            "ok" if state.consecutive_failures == 0 else f"FAILING x{state.consecutive_failures}"
+        )
         lines.append(f"  {name:<32} {health:<12} last success {_when(state.last_success)}")
         lines.append(f"  {'':<32} {'':<12} next poll    {_when(state.next_due)}")
         if state.last_error:
             lines.append(f"  {'':<32} last error: {redactor.text(state.last_error)[:160]}")
     depths = ", ".join(f"{q} {store.redis.llen(q)}" for q in QUEUES)
     lines += ["", f"queues: {depths}"]
-    lines.append(f"pending deliveries: {store.pending_count()}    quarantine: {len(store.quarantined())}")
+    lines.append(
+        f"pending deliveries: {store.pending_count()}    quarantine: {len(store.quarantined())}"
+    )
     lines += ["", "last alerts:"]
     deliveries = store.deliveries(10)
     if not deliveries:
         lines.append("  none yet")
     for entry in deliveries:
         headline = (entry.get("headlines") or [""])[0]
-        lines.append(f"  {_when(entry['at'])}  {entry['channel']:<12} {entry['outcome']:<10} {headline[:100]}")
+        lines.append(
+            f"  {_when(entry['at'])}  {entry['channel']:<12} {entry['outcome']:<10} {headline[:100]}"
+        )
     store.close()
     return "\n".join(lines)
 
@@ -105,7 +122,9 @@ def quarantine_replay(settings: Settings) -> int:
         entries = store.take_quarantined()
         for entry in entries:
             store.reset_delivery_count(entry["id"])
-            app.send_task(entry["task"], args=entry["args"], kwargs=entry["kwargs"], task_id=entry["id"])
+            app.send_task(
+                entry["task"], args=entry["args"], kwargs=entry["kwargs"], task_id=entry["id"]
+            )
         return len(entries)
     finally:
         store.close()
@@ -125,8 +144,19 @@ def throwaway_redis() -> Iterator[Store]:
         port = sock.getsockname()[1]
     with tempfile.TemporaryDirectory(prefix="portwatch-backtest-") as folder:
         process = subprocess.Popen(  # noqa: S603 - our own argument list
-            [binary, "--port", str(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no",
-             "--dir", folder],
+            [
+                binary,
+                "--port",
+                str(port),
+                "--bind",
+                "127.0.0.1",
+                "--save",
+                "",
+                "--appendonly",
+                "no",
+                "--dir",
+                folder,
+            ],
             stdout=subprocess.DEVNULL,
             stderr=subprocess.DEVNULL,
         )
@@ -173,7 +203,9 @@ def backtest(config: PortwatchConfig, lines: Iterable[bytes]) -> Iterator[dict[s
             seen = ArticleSeen(
                 story=story,
                 text=article.text,
-                ref=ArticleRef(url, article.title or "", str(extra.get("outlet") or "backtest"), article.lang),
+                ref=ArticleRef(
+                    url, article.title or "", str(extra.get("outlet") or "backtest"), article.lang
+                ),
                 polled_at=now,
             )
             try:
@@ -182,9 +214,14 @@ def backtest(config: PortwatchConfig, lines: Iterable[bytes]) -> Iterator[dict[s
                 yield {"line": number, "id": article.id, "error": str(exc)}
                 continue
             for finding in findings:
-                yield {"line": number, "id": article.id, "headline": finding.headline(),
-                       "kind": finding.kind, "watchlist": finding.watchlist,
-                       "evidence": finding.evidence.sentence}
+                yield {
+                    "line": number,
+                    "id": article.id,
+                    "headline": finding.headline(),
+                    "kind": finding.kind,
+                    "watchlist": finding.watchlist,
+                    "evidence": finding.evidence.sentence,
+                }
 
 
 def _extra_fields(raw: bytes) -> dict[str, Any]:

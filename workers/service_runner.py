@@ -71,6 +71,7 @@ def run_service(settings: Settings, concurrency: int = 2) -> int:
     configure_logging(settings.log_format)
     # Worker processes and the Celery app read the same settings from the environment.
     os.environ["PORTWATCH_CONFIG_DIR"] = str(settings.config_dir)
+    os.environ["REDIS_URL"] = settings.redis_url
     store = Store.from_url(settings.redis_url)
     _check_redis(store, settings.redis_url)
 
@@ -86,15 +87,21 @@ def run_service(settings: Settings, concurrency: int = 2) -> int:
         feeds=len(config.feeds),
         watchlists=[w.name for w in config.watchlists],
         channels=sorted(config.channels),
-        metrics=f"http://{settings.metrics_addr}:{settings.metrics_port}/metrics" if metrics else "off",
+        metrics=f"http://{settings.metrics_addr}:{settings.metrics_port}/metrics"
+        if metrics
+        else "off",
     )
     if list(config.channels) == ["console"]:
-        log.info("no Slack or e-mail channel configured: alerts are printed and appended to "
-                 + str(getattr(config.channels["console"], "path", "var/alerts.jsonl")))
+        log.info(
+            "no Slack or e-mail channel configured: alerts are printed and appended to "
+            + str(getattr(config.channels["console"], "path", "var/alerts.jsonl"))
+        )
 
     from workers.app import QUEUES, app
 
-    threading.Thread(target=_watchdog, args=(store, time.time()), daemon=True, name="watchdog").start()
+    threading.Thread(
+        target=_watchdog, args=(store, time.time()), daemon=True, name="watchdog"
+    ).start()
     worker = app.Worker(
         beat=True,
         queues=list(QUEUES),

@@ -51,7 +51,9 @@ class PortwatchTask(Task):  # type: ignore[misc]
                 return None
         return super().__call__(*args, **kwargs)
 
-    def on_failure(self, exc: BaseException, task_id: str, args: Any, kwargs: Any, einfo: Any) -> None:
+    def on_failure(
+        self, exc: BaseException, task_id: str, args: Any, kwargs: Any, einfo: Any
+    ) -> None:
         self._quarantine(args, kwargs, f"{type(exc).__name__}: {exc}")
 
     def _quarantine(self, args: Any, kwargs: Any, reason: str) -> None:
