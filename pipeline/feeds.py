@@ -26,7 +26,11 @@ import feedparser
 
 from pipeline.errors import FeedError
 
-__all__ = ["FeedItem", "decode_feed", "harden_feed", "html_to_text", "parse_feed"]
+__all__ = ["MAX_FEED_BYTES", "FeedItem", "decode_feed", "harden_feed", "html_to_text", "parse_feed"]
+
+#: Largest feed parsed. News feeds are far smaller; feedparser's lenient parser runs at about
+#: half a megabyte a second on hostile markup, so this also bounds the time one feed can take.
+MAX_FEED_BYTES = 4 * 1024 * 1024
 
 
 @dataclass(frozen=True, slots=True)
@@ -62,13 +66,21 @@ _WIDE_MARKERS = (
 )
 
 
-def parse_feed(body: bytes, base_url: str, *, content_type: str | None = None) -> list[FeedItem]:
+def parse_feed(
+    body: bytes,
+    base_url: str,
+    *,
+    content_type: str | None = None,
+    max_bytes: int = MAX_FEED_BYTES,
+) -> list[FeedItem]:
     """Parse RSS/Atom ``body`` fetched from ``base_url`` into items, in feed order.
 
     Entries without an http(s) link are skipped (nothing to fetch or identify). A feed that is
     broken but yielded entries returns what could be read; one that yields nothing readable,
-    or is hostile, raises ``FeedError``.
+    is larger than ``max_bytes``, or is hostile, raises ``FeedError``.
     """
+    if len(body) > max_bytes:
+        raise FeedError(f"feed {base_url}: larger than {max_bytes} bytes")
     text = harden_feed(decode_feed(body, base_url, content_type), base_url)
     try:
         # BytesIO: feedparser treats a str or bytes argument as a possible path or URL.

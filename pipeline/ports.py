@@ -33,7 +33,7 @@ _ORG_AFTER = frozenset(
 )
 # Words right before a name that make it part of a longer proper name (ships, films, clubs).
 _NAME_BEFORE = re.compile(
-    r"(?:\b(?:HMS|MV|MS|RMS|SS|HMT|FC|AFC|AS|SSC|Olympique|Pride\s+of|Spirit\s+of|Pont\s+de"
+    r"(?:\b(?:HMS|MV|MS|RMS|SS|HMT|FC|AFC|AS|SSC|US|USL|Olympique|Pride\s+of|Spirit\s+of|Pont\s+de"
     r"|Straits?\s+of|Pas\s+de|film|movie|Nolan's|blockbuster|film's|movie's)\s*$)|(?:\w-(?:de|du|des|la|le|sur|sous|en|lès)-$)",
     re.IGNORECASE,
 )
@@ -45,6 +45,16 @@ _PORT_CONTEXT = re.compile(
     re.IGNORECASE,
 )
 _CONTEXT_WINDOW = 60  # characters either side
+_NEIGHBOUR_WINDOW = 120  # a port named for sure this close makes a needs_context name a port
+_YEAR_AFTER = re.compile(r"\s*\((?:19|20)\d\d\)")
+_QUOTE_BEFORE = re.compile(r"[«“\"'*_‘]\s?$")
+_POSSESSIVE_BEFORE = re.compile(r"\b[A-Z][\w-]+['’]s\s+$")
+_WORK_WORDS = re.compile(
+    r"\b(?:film|films|movie|cinema|cinéma|screens?|IMAX|director|directed|drama|actors?|starring|"
+    r"novel|book|documentary|premiere|box office|long-métrage|réalisateur|speelfilm|regisseur|"
+    r"bioscoop|oorlogsfilm|blockbuster)\b",
+    re.IGNORECASE,
+)
 # A company alias counts as a place when followed by one of these, or preceded by a place word.
 _PLACE_AFTER = re.compile(
     r"^\s*(?:terminal|site|tunnel|platforms?|freight|shuttle|trains?|railhead|perimeter|fence|compound|depot|entrance|premises)\b",
@@ -121,7 +131,7 @@ class Gazetteer:
             if _on_word_boundaries(text, start, end):
                 hits.append((start, end, label))
         blocked = [(s, e) for s, e, label in hits if not label.port]
-        mentions: list[PortMention] = []
+        judged: list[tuple[PortMention, str]] = []
         last_end = -1
         # Longest hit first at each place; skip hits inside an accepted one or a blocker phrase.
         for start, end, label in sorted(hits, key=lambda h: (h[0], -(h[1] - h[0]))):
@@ -129,29 +139,53 @@ class Gazetteer:
                 continue
             if any(s <= start and end <= e and (e - s) > (end - start) for s, e in blocked):
                 continue
-            if self._accept(text, start, end, label):
-                mentions.append(PortMention(label.port, start, end, text[start:end]))
+            verdict = self._judge(text, start, end, label)
+            if verdict != "no":
+                judged.append((PortMention(label.port, start, end, text[start:end]), verdict))
                 last_end = end
-        return mentions
+        sure = [m.start for m, verdict in judged if verdict == "yes"]
+        return [
+            mention
+            for mention, verdict in judged
+            if verdict == "yes" or _near_port(text, mention, sure)
+        ]
 
     def ports_in(self, text: str) -> list[str]:
         """Canonical names of the ports named in ``text``, first mention first, each once."""
         return unique_names(self.find(text))
 
-    def _accept(self, text: str, start: int, end: int, label: _Label) -> bool:
+    def _judge(self, text: str, start: int, end: int, label: _Label) -> str:
+        """'yes', 'no', or 'context' (a needs_context name: yes only near port words or ports)."""
         before = text[max(0, start - 30) : start]
         after = text[end : end + 30]
-        if _NAME_BEFORE.search(before):
-            return False
+        if _NAME_BEFORE.search(before) or _is_work_title(text, start, end):
+            return "no"
         next_word = after.lstrip(" ").split(" ", 1)[0].strip(".,;:!?'\")(")
         if after.startswith(" ") and next_word in _ORG_AFTER:
-            return False
+            return "no"
         if label.company:
-            return bool(_PLACE_AFTER.match(after) or _PLACE_BEFORE.search(before))
-        if label.needs_context:
-            window = text[max(0, start - _CONTEXT_WINDOW) : end + _CONTEXT_WINDOW]
-            return bool(_PORT_CONTEXT.search(window))
+            return "yes" if _PLACE_AFTER.match(after) or _PLACE_BEFORE.search(before) else "no"
+        return "context" if label.needs_context else "yes"
+
+
+def _near_port(text: str, mention: PortMention, sure: list[int]) -> bool:
+    """A needs_context mention counts near port words, or near a port named for sure."""
+    window = text[max(0, mention.start - _CONTEXT_WINDOW) : mention.end + _CONTEXT_WINDOW]
+    if _PORT_CONTEXT.search(window):
         return True
+    return any(abs(other - mention.start) <= _NEIGHBOUR_WINDOW for other in sure)
+
+
+def _is_work_title(text: str, start: int, end: int) -> bool:
+    """A film, book or play named after the port ("Nolan's Dunkirk", « Dunkerque », Dunkirk (2017))."""
+    if _YEAR_AFTER.match(text, end):
+        return True
+    quoted = _QUOTE_BEFORE.search(text[max(0, start - 3) : start]) is not None
+    possessed = _POSSESSIVE_BEFORE.search(text[max(0, start - 40) : start]) is not None
+    if not (quoted or possessed):
+        return False
+    window = text[max(0, start - 150) : end + 150]
+    return _WORK_WORDS.search(window) is not None
 
 
 def unique_names(mentions: Sequence[PortMention]) -> list[str]:

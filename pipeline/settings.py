@@ -26,6 +26,11 @@ class Settings(BaseSettings):
     allow_hosts: str = Field(default="", alias="PORTWATCH_ALLOW_HOSTS")
     metrics_port: int = Field(default=DEFAULT_METRICS_PORT, alias="PORTWATCH_METRICS_PORT", ge=0)
     metrics_addr: str = Field(default="127.0.0.1", alias="PORTWATCH_METRICS_ADDR")
+    # Operational knobs (defaults suit production; tests shorten them).
+    visibility_timeout: int = Field(default=3600, alias="PORTWATCH_VISIBILITY_TIMEOUT", ge=60)
+    task_time_limit: int = Field(default=150, alias="PORTWATCH_TASK_TIME_LIMIT", ge=2)
+    retry_base: float = Field(default=2.0, alias="PORTWATCH_RETRY_BASE", gt=0)
+    max_deliveries: int = Field(default=5, alias="PORTWATCH_MAX_DELIVERIES", ge=1)
     log_format: str = Field(default="console", alias="PORTWATCH_LOG_FORMAT")
     state_dir: Path = Field(default=Path("var"), alias="PORTWATCH_STATE_DIR")
 

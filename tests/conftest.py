@@ -11,7 +11,7 @@ import subprocess
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from email import message_from_bytes
+from email import message_from_bytes, policy
 from email.message import Message
 from pathlib import Path
 
@@ -132,7 +132,7 @@ class _Handler:
 
     async def handle_DATA(self, server: object, session: object, envelope: object) -> str:
         content = envelope.content  # type: ignore[attr-defined]
-        self.recorder.messages.append(message_from_bytes(content))
+        self.recorder.messages.append(message_from_bytes(content, policy=policy.default))
         self.recorder.envelopes.append((envelope.mail_from, list(envelope.rcpt_tos)))  # type: ignore[attr-defined]
         return "250 Message accepted for delivery"
 

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from pipeline.errors import FeedError
-from pipeline.feeds import FeedItem, decode_feed, html_to_text, parse_feed
+from pipeline.feeds import MAX_FEED_BYTES, FeedItem, decode_feed, html_to_text, parse_feed
 from tests.servers import LocalServer, forbid_foreign_connections, network_audit, send_bytes
 
 FEEDS = Path(__file__).parent / "data" / "feeds"
@@ -207,6 +207,26 @@ def test_unreadable_feed_is_one_clear_feed_error_naming_the_feed(body: bytes, pr
         parse_feed(body, BASE)
     assert str(caught.value).startswith(f"feed {BASE}: ")
     assert problem in str(caught.value)
+
+
+def test_oversized_feed_is_refused_before_parsing() -> None:
+    body = feed("harbour-gazette.rss.xml")
+    started = time.monotonic()
+    with pytest.raises(FeedError, match="larger than 1000 bytes"):
+        parse_feed(body, BASE, max_bytes=1000)
+    with pytest.raises(FeedError, match="larger than"):
+        parse_feed(b"<!" * (MAX_FEED_BYTES // 2 + 1), BASE)  # would take feedparser seconds
+    assert time.monotonic() - started < 0.5
+
+
+def test_many_doctypes_are_cut_out_in_linear_time() -> None:
+    item = b"<item><title>a</title><link>https://n.example/a</link></item>"
+    body = b'<rss version="2.0"><channel>' + b"<!DOCTYPE x>" * 100_000 + item + b"</channel></rss>"
+    started = time.monotonic()
+    assert len(parse_feed(body, BASE)) == 1
+    assert time.monotonic() - started < 3
+    with pytest.raises(FeedError, match="DOCTYPE"):
+        parse_feed(b'<rss version="2.0">' + b"<!DOCTYPE" * 200_000, BASE)
 
 
 def test_a_path_in_the_body_is_never_opened_as_a_file(tmp_path: Path) -> None:

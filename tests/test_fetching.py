@@ -576,7 +576,7 @@ def test_slow_drip_body_is_cut_at_the_deadline() -> None:
             elapsed = time.monotonic() - started
     assert caught.value.reason == "deadline of 1 s passed"
     assert caught.value.transient
-    assert 0.9 < elapsed < 1.8
+    assert 0.9 < elapsed < 2.5
 
 
 def test_slow_drip_headers_are_cut_at_the_deadline() -> None:
@@ -587,7 +587,7 @@ def test_slow_drip_headers_are_cut_at_the_deadline() -> None:
         started = time.monotonic()
         with pytest.raises(FetchTimeout, match="deadline of 1 s passed"):
             client.get(server.url("/drip"))
-    assert time.monotonic() - started < 1.8
+    assert time.monotonic() - started < 2.5
 
 
 def test_the_deadline_covers_all_redirect_hops_together() -> None:

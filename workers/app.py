@@ -29,9 +29,11 @@ __all__ = [
     "create_app",
 ]
 
-#: Seconds before Redis hands an unacknowledged message to another worker. Longest task
-#: (an article: 30 s fetch deadline + extraction + assessment) is far below it.
-VISIBILITY_TIMEOUT = 3600
+_SETTINGS = Settings()
+#: Seconds before Redis hands an unacknowledged message to another worker
+#: (PORTWATCH_VISIBILITY_TIMEOUT, default 3600). The longest task (an article: 30 s fetch
+#: deadline + extraction + assessment, killed at PORTWATCH_TASK_TIME_LIMIT) is far below it.
+VISIBILITY_TIMEOUT = _SETTINGS.visibility_timeout
 #: No countdown, ETA or retry backoff may reach the visibility timeout (it would be re-sent).
 MAX_COUNTDOWN = VISIBILITY_TIMEOUT // 4
 #: How often beat asks which feeds are due. Feeds carry their own intervals (feeds.yaml).
@@ -42,13 +44,13 @@ QUEUES = ("control", "poll", "articles", "notify")
 
 
 def create_app(settings: Settings | None = None) -> Celery:
-    settings = settings or Settings()
+    settings = settings or _SETTINGS
     app = Celery("portwatch", broker=settings.redis_url, include=["workers.tasks"])
     app.conf.update(
         task_acks_late=True,
         task_reject_on_worker_lost=True,
         worker_prefetch_multiplier=1,
-        broker_transport_options={"visibility_timeout": VISIBILITY_TIMEOUT},
+        broker_transport_options={"visibility_timeout": settings.visibility_timeout},
         broker_connection_retry_on_startup=True,
         broker_connection_max_retries=None,
         # Nothing reads task results: no result backend.
@@ -68,8 +70,8 @@ def create_app(settings: Settings | None = None) -> Celery:
             "portwatch.replay": {"queue": "control"},
         },
         # A hung article (a pathological page) is killed, then redelivered, then quarantined.
-        task_soft_time_limit=120,
-        task_time_limit=150,
+        task_soft_time_limit=max(1, settings.task_time_limit - 30),
+        task_time_limit=settings.task_time_limit,
         worker_max_tasks_per_child=1000,
         worker_hijack_root_logger=False,
         worker_send_task_events=False,

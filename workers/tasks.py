@@ -10,7 +10,6 @@ Failure taxonomy:
 
 from __future__ import annotations
 
-import os
 import random
 from typing import Any
 
@@ -19,16 +18,20 @@ from celery import Task
 from pipeline.errors import PortwatchError
 from pipeline.logs import get_logger
 from pipeline.service import ItemTask
+from pipeline.settings import Settings
 from workers.app import MAX_COUNTDOWN, app
 from workers.runtime import service
 
 log = get_logger("portwatch.tasks")
 
+_SETTINGS = Settings()
 #: A message delivered more often than this (beyond its own retries) is quarantined.
-MAX_DELIVERIES = int(os.environ.get("PORTWATCH_MAX_DELIVERIES", "5"))
+MAX_DELIVERIES = _SETTINGS.max_deliveries
 
 
-def backoff(retries: int, error: BaseException | None = None, base: float = 2.0) -> float:
+def backoff(
+    retries: int, error: BaseException | None = None, base: float = _SETTINGS.retry_base
+) -> float:
     """Full-jitter exponential backoff, at least the receiver's Retry-After, below the cap."""
     wait = random.uniform(base, base * 2 ** min(retries + 1, 12))  # noqa: S311 - jitter
     retry_after = getattr(error, "retry_after", None)
