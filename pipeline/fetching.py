@@ -80,7 +80,7 @@ ACCEPT_ENCODING = "gzip, deflate"  # only what this module decodes itself
 
 _REDIRECT_STATUSES = frozenset({301, 302, 303, 307, 308})
 _DECODE_STEP = 256 * 1024  # most bytes one zlib call may produce
-_FORBIDDEN_CHARS = frozenset(chr(c) for c in range(0x21)) | {"\x7f"}
+_CONTROL_CHARS = frozenset(chr(c) for c in range(0x20)) | {"\x7f"}
 
 
 @dataclass(frozen=True, slots=True)
@@ -181,8 +181,12 @@ def check_url(url: str, policy: FetchPolicy = DEFAULT_FETCH_POLICY) -> httpx.URL
 
 def _parse_url(url: str) -> httpx.URL:
     """Syntax, scheme and credentials: the checks that need no idea of hosts."""
-    if any(ch in _FORBIDDEN_CHARS for ch in url) or "\\" in _authority(url):
-        raise URLRefused(url, "whitespace, control character or backslash in URL")
+    if any(ch in _CONTROL_CHARS for ch in url):
+        raise URLRefused(url, "control character in URL")
+    authority = _authority(url)
+    if "\\" in authority or any(ch.isspace() for ch in authority):
+        # Parsers disagree on these; a space in the path is fine (httpx encodes it).
+        raise URLRefused(url, "whitespace or backslash in the URL's host part")
     try:
         parsed = httpx.URL(url)
     except (httpx.InvalidURL, TypeError, ValueError) as exc:
@@ -191,7 +195,7 @@ def _parse_url(url: str) -> httpx.URL:
         raise URLRefused(url, "URL has no scheme")
     if parsed.scheme not in ("http", "https"):
         raise URLRefused(url, f"scheme {parsed.scheme!r} is not http or https")
-    if parsed.userinfo or "@" in _authority(url):
+    if parsed.userinfo or "@" in authority:
         raise URLRefused(url, "credentials in the URL")
     if not parsed.raw_host:
         raise URLRefused(url, "no host in URL")
@@ -224,8 +228,8 @@ def parse_retry_after(value: str | None, now: float | None = None) -> float | No
     if not value:
         return None
     value = value.strip()
-    if value.isdigit():
-        return float(int(value))
+    if value.isascii() and value.isdigit():
+        return float(int(value[:12]))  # a dozen digits is already centuries
     try:
         when = email.utils.parsedate_to_datetime(value)
     except (TypeError, ValueError, IndexError):

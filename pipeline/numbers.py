@@ -321,7 +321,7 @@ def _read_words(
             continue
         value, used = read
         begin = phrase_start if first and article is not None else words[i].start
-        if not (words[i].text in _MAGNITUDE_WORDS and _VAGUE_BEFORE.search(text, 0, begin)):
+        if not (words[i].text in _MAGNITUDE_WORDS and _VAGUE_BEFORE.search(text, max(0, begin - 30), begin)):
             phrase = words[i : i + used]
             yield Number(
                 begin,
@@ -444,7 +444,7 @@ def _split_grouping(text: str, match: re.Match[str]) -> bool:
     if _MONTH_BEFORE.search(text, max(0, start - 12), start):
         return True  # "July 5, 300 people", "March 3 500 people"
     if ", " in raw:
-        return bool(_LIST_AFTER.match(text, match.end()) or _LIST_BEFORE.search(text, 0, start))
+        return bool(_LIST_AFTER.match(text, match.end()) or _LIST_BEFORE.search(text, max(0, start - 8), start))
     return False
 
 

@@ -46,7 +46,7 @@ from pipeline.metrics import Metrics
 from pipeline.notifiers import Notifier, build_notifier, channel_secrets
 from pipeline.polling import FeedState, after_failure, after_success, conditional_headers, is_due
 from pipeline.redact import Redactor
-from pipeline.reload import ConfigWatcher
+from pipeline.reload import CHECK_EVERY, ConfigWatcher
 from pipeline.settings import Settings
 from pipeline.store import Store
 from pipeline.urls import story_key
@@ -100,13 +100,14 @@ class Service:
         environ: Mapping[str, str] | None = None,
         clock: Callable[[], float] = time.time,
         fetch_policy: FetchPolicy | None = None,
+        reload_every: float = CHECK_EVERY,
     ) -> None:
         self.settings = settings
         self.environ = dict(os.environ if environ is None else environ)
         self.clock = clock
         self.store = store or Store.from_url(settings.redis_url)
         self.metrics = Metrics(self.store.redis)
-        self.watcher = ConfigWatcher(settings.config_dir)
+        self.watcher = ConfigWatcher(settings.config_dir, check_every=reload_every)
         self.fetch_policy = fetch_policy or policy_from_environment(self.environ)
         self.client = GuardedClient(self.fetch_policy)
         self.worker = f"{socket.gethostname()}:{os.getpid()}"

@@ -79,7 +79,9 @@ class Report:
 
 
 def load_golden(folder: Path = GOLDEN) -> list[dict[str, Any]]:
-    return [yaml.safe_load(path.read_text(encoding="utf-8")) for path in sorted(folder.glob("*.yaml"))]
+    return [
+        yaml.safe_load(path.read_text(encoding="utf-8")) for path in sorted(folder.glob("*.yaml"))
+    ]
 
 
 def _same(a: float | None, b: float | None) -> bool:
@@ -101,12 +103,18 @@ def _figure_tally(item: dict[str, Any], predicted: list[Any], report: Report) ->
             if i in used or start < 0:
                 continue
             overlaps = fig.start < end and start < fig.end
-            if overlaps and _same(fig.value, figure["value"]) and _same(fig.value_max, figure.get("value_max")):
+            if (
+                overlaps
+                and _same(fig.value, figure["value"])
+                and _same(fig.value_max, figure.get("value_max"))
+            ):
                 hit = i
                 break
         if hit is None:
             report.figures.fp += 1
-            report.misses.append(f"{item['id']}: extra figure {fig.text!r} = {fig.value:g} {fig.unit}")
+            report.misses.append(
+                f"{item['id']}: extra figure {fig.text!r} = {fig.value:g} {fig.unit}"
+            )
         else:
             used.add(hit)
             report.figures.tp += 1
@@ -119,7 +127,9 @@ def _figure_tally(item: dict[str, Any], predicted: list[Any], report: Report) ->
     for i, (_, _, figure) in enumerate(gold):
         if i not in used:
             report.figures.fn += 1
-            report.misses.append(f"{item['id']}: missed figure {figure['text']!r} = {figure['value']}")
+            report.misses.append(
+                f"{item['id']}: missed figure {figure['text']!r} = {figure['value']}"
+            )
 
 
 def evaluate(items: Iterable[dict[str, Any]], assessor: Assessor) -> Report:
@@ -132,10 +142,14 @@ def evaluate(items: Iterable[dict[str, Any]], assessor: Assessor) -> Report:
             report.relevance.tp += 1
         elif result.relevant:
             report.relevance.fp += 1
-            report.misses.append(f"{item['id']}: relevant, gold says not (score {result.score:.1f})")
+            report.misses.append(
+                f"{item['id']}: relevant, gold says not (score {result.score:.1f})"
+            )
         elif gold_relevant:
             report.relevance.fn += 1
-            report.misses.append(f"{item['id']}: not relevant, gold says relevant (score {result.score:.1f})")
+            report.misses.append(
+                f"{item['id']}: not relevant, gold says relevant (score {result.score:.1f})"
+            )
         gold_ports = list(item.get("ports") or [])
         for port in result.ports:
             if port in gold_ports:

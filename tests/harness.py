@@ -22,7 +22,9 @@ QUEUES = "control,poll,articles,notify"
 T = TypeVar("T")
 
 
-def portwatch_env(redis_url: str, config_dir: Path, allow_hosts: str = "", **extra: str) -> dict[str, str]:
+def portwatch_env(
+    redis_url: str, config_dir: Path, allow_hosts: str = "", **extra: str
+) -> dict[str, str]:
     """The environment of a worker under test: its Redis, its config, no metrics port."""
     env = {k: v for k, v in os.environ.items() if not k.startswith(("PORTWATCH_", "SENTRY_"))}
     env.update(
@@ -52,13 +54,17 @@ def start_worker(
         "--without-heartbeat", "--loglevel", "INFO", "--hostname", f"{name}@%h",
     ]  # fmt: skip
     with log.open("ab") as handle:  # the child keeps its own copy of the descriptor
-        return subprocess.Popen(args, cwd=REPO, env=dict(env), stdout=handle, stderr=subprocess.STDOUT)
+        return subprocess.Popen(
+            args, cwd=REPO, env=dict(env), stdout=handle, stderr=subprocess.STDOUT
+        )
 
 
 def start_beat(env: Mapping[str, str], log: Path) -> subprocess.Popen[bytes]:
     args = [CELERY, "-A", "workers.app", "beat", "--loglevel", "INFO"]
     with log.open("ab") as handle:
-        return subprocess.Popen(args, cwd=REPO, env=dict(env), stdout=handle, stderr=subprocess.STDOUT)
+        return subprocess.Popen(
+            args, cwd=REPO, env=dict(env), stdout=handle, stderr=subprocess.STDOUT
+        )
 
 
 def stop(process: subprocess.Popen[bytes], timeout: float = 30.0) -> int:
@@ -80,7 +86,9 @@ def children_of(pid: int) -> list[int]:
     return [int(p) for p in path.read_text().split()]
 
 
-def wait_for(predicate: Callable[[], T], timeout: float = 30.0, interval: float = 0.1, what: str = "") -> T:
+def wait_for(
+    predicate: Callable[[], T], timeout: float = 30.0, interval: float = 0.1, what: str = ""
+) -> T:
     """Poll ``predicate`` until it returns something truthy; fail after ``timeout`` seconds."""
     deadline = time.monotonic() + timeout
     while True:
@@ -100,8 +108,12 @@ def client_app(redis_url: str) -> Celery:
 
 
 @contextmanager
-def workers(env: Mapping[str, str], log: Path, count: int = 1, concurrency: int = 2) -> Iterator[list[Any]]:
-    processes = [start_worker(env, log, concurrency=concurrency, name=f"w{i}") for i in range(count)]
+def workers(
+    env: Mapping[str, str], log: Path, count: int = 1, concurrency: int = 2
+) -> Iterator[list[Any]]:
+    processes = [
+        start_worker(env, log, concurrency=concurrency, name=f"w{i}") for i in range(count)
+    ]
     try:
         yield processes
     finally:

@@ -32,6 +32,8 @@ from pipeline.fetching import (
 from tests.servers import (
     Exchange,
     LocalServer,
+    RecordingReceiver,
+    Reply,
     endless_chunked,
     forbid_foreign_connections,
     gzip_bomb,
@@ -312,6 +314,16 @@ def test_unsupported_content_encoding_is_an_error() -> None:
         client.get(server.url("/a"))
 
 
+def test_a_space_in_the_path_is_encoded_not_refused() -> None:
+    with (
+        LocalServer({"/a b": send_bytes(PAGE), "/a%20b": send_bytes(PAGE)}) as server,
+        GuardedClient(allowing(server)) as client,
+    ):
+        result = client.get(server.url("/a b"))
+    assert result.body == PAGE
+    assert server.requests[0].path == "/a%20b"
+
+
 def test_conditional_headers_are_sent_and_304_comes_back_empty() -> None:
     handler = send_bytes(b"", status=304, headers={"ETag": '"v1"'})
     with LocalServer({"/feed": handler}) as server, GuardedClient(allowing(server)) as client:
@@ -358,6 +370,8 @@ def test_parse_retry_after_reads_seconds_and_dates_and_ignores_junk() -> None:
     assert parse_retry_after("Fri, 21 Aug 2015 10:01:00 GMT", now=now) == 60.0
     assert parse_retry_after("Fri, 21 Aug 2015 09:00:00 GMT", now=now) == 0.0
     assert parse_retry_after("soon") is None
+    assert parse_retry_after("²") is None
+    assert parse_retry_after("9" * 5000) is not None
     assert parse_retry_after(None) is None
 
 
@@ -676,6 +690,25 @@ def test_https_to_a_name_the_certificate_does_not_cover_fails(
         ):
             client.get(server.url("/a", host="other.test"))
     assert server.requests == []
+
+
+# -- the webhook stand-in (for delivery tests elsewhere) -----------------------------------------
+
+
+def test_recording_receiver_answers_its_script_in_order_then_200() -> None:
+    with RecordingReceiver([500, Reply.retry_after(2), 200]) as hook:
+        with GuardedClient(allowing(hook)) as client:
+            with pytest.raises(HTTPStatusError) as first:
+                client.get(hook.webhook_url)
+            with pytest.raises(HTTPStatusError) as second:
+                client.get(hook.webhook_url)
+            third = client.get(hook.webhook_url)
+            fourth = client.get(hook.webhook_url)
+        requests = hook.wait_for(4)
+    assert first.value.status == 500
+    assert (second.value.status, second.value.retry_after) == (429, 2.0)
+    assert third.body == fourth.body == b"ok"
+    assert [r.path for r in requests] == [hook.path] * 4
 
 
 # -- the policy -----------------------------------------------------------------------------------

@@ -94,7 +94,10 @@ class Site:
 def site() -> Iterator[Site]:
     server = LocalServer()
     state = Site(server)
-    server.route("/feed.xml", lambda exchange: exchange.respond(200, state.feed(), None, "application/rss+xml"))
+    server.route(
+        "/feed.xml",
+        lambda exchange: exchange.respond(200, state.feed(), None, "application/rss+xml"),
+    )
     for path, title, body, lang, boilerplate in STORIES:
         server.route(path, send_bytes(page(title, body, lang, boilerplate)))
     with server:
@@ -110,7 +113,9 @@ def slack() -> Iterator[RecordingReceiver]:
 def make_config(tmp_path: Path, feed_url: str) -> Path:
     config = tmp_path / "config"
     shutil.copytree(SHIPPED_CONFIG, config)
-    (config / "feeds.yaml").write_text(f"feeds:\n  - name: harbour-gazette\n    url: {feed_url}\n    every: 1h\n")
+    (config / "feeds.yaml").write_text(
+        f"feeds:\n  - name: harbour-gazette\n    url: {feed_url}\n    every: 1h\n"
+    )
     (config / "channels.yaml").write_text(
         "channels:\n"
         "  ops-slack:\n    kind: slack\n    webhook_url_env: PW_TEST_SLACK\n"

@@ -55,7 +55,6 @@ def init_sentry(
     sentry_sdk.init(
         dsn=settings.sentry_dsn,
         integrations=[CeleryIntegration()],
-        send_default_pii=False,
         include_local_variables=False,  # task arguments and locals may hold URLs with tokens
         before_send=scrub,
         before_send_transaction=scrub,
