@@ -558,12 +558,6 @@ _PORT_PREFERRED: Final = re.compile(
     r"\s+(?:the\s+)?\Z",
     _I,
 )
-_ARTICLE_UNIT: Final = re.compile(
-    r"(?<!\w)(?:a|an|un|une|een|één|una|ein|eine|einen)[ \u00a0]+(?=(?:mile|metre|meter"
-    r"|kilometre|kilometer|km|mètre|kilomètre|tonne|hectare|nautical\s+mile|metro"
-    r"|kilómetro|milla|mijl|zeemijl|meile|seemeile|kilo)(?![^\W\d_]{2,}))",
-    _I,
-)
 _SUBJECT_CUES: Final = (
     (re.compile(r"\b(?:smuggl\w*|passeurs?|smokkel\w*|traficantes?|schleuser)\b", _I),
      re.compile(r"\b(?:pa(?:y|id|ys)|costs?|price|charge\w*|fee|place|payé|prix|coûte"
@@ -1220,22 +1214,6 @@ def _subject(doc: _Doc, d: _Draft, drafts: list[_Draft]) -> tuple[str | None, bo
 # --- assembling -------------------------------------------------------------------------------
 
 
-def _with_article_units(text: str, numbers: list[Number]) -> list[Number]:
-    """Add "a mile", "un kilomètre": an article before a unit of length or weight is one."""
-    extra = [
-        Number(m.start(), m.start() + len(m.group().rstrip()), 1.0, spelled=True)
-        for m in _ARTICLE_UNIT.finditer(text)
-    ]
-    if not extra:
-        return numbers
-    merged = sorted(numbers + extra, key=lambda n: (n.start, -n.end))
-    kept: list[Number] = []
-    for number in merged:
-        if not kept or number.start >= kept[-1].end:
-            kept.append(number)
-    return kept
-
-
 def _partner_excluded(doc: _Doc, i: int) -> int:
     """Index after an excluded number, skipping the other end of its range ("aged 24 and 51")."""
     n = doc.numbers[i]
@@ -1337,7 +1315,7 @@ def extract_figures(
     port mentions already found in the same text; they set each figure's ``port``.
     """
     langs = languages_for(text, lang)
-    numbers = _with_article_units(text, find_numbers(text, langs))
+    numbers = find_numbers(text, langs)
     spans = sentence_spans(text)
     doc = _Doc(text, langs, numbers, spans, [s for s, _ in spans], [n.start for n in numbers])
     drafts, bare = _read_drafts(doc)

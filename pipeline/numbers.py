@@ -171,10 +171,24 @@ def _trie_pattern(words: Iterable[str]) -> str:
 
 _SEP: Final = r"(?:-et-|-|[ \u00a0]+(?:(?:and|et|y)[ \u00a0]+)?)"
 _HALF_TAIL: Final = r"(?:and\s+a\s+half|et\s+demie?|en\s+een\s+half|y\s+medi[oa]|und\s+ein\s+halb)"
-_HALF_TAIL_RE: Final = re.compile(r"\s+" + _HALF_TAIL, re.IGNORECASE)
+_HALF_TAIL_RE: Final = re.compile(r"\s+" + _HALF_TAIL)
+
+
+# Units an article stands for one before: "a mile", "un kilomètre", "een ton" (lengths and
+# weights only: "a day" is a rate period, "a week ago" a date).
+_ARTICLE_UNITS: Final = _split(
+    "mile miles metre meter mètre metro kilometre kilometer kilomètre kilómetro km "
+    "nautical tonne hectare kilo mijl zeemijl milla meile seemeile"
+)
 
 
 def _spelled_regex(langs: Sequence[str]) -> re.Pattern[str]:
+    """Phrases of number words, matched in lower-cased text.
+
+    Case-sensitive on lower-cased text, every alternative starting with a literal: ``re`` can
+    then skip quickly to candidate letters, which IGNORECASE and a leading look-behind prevent.
+    The word boundary before a phrase is checked by the caller.
+    """
     words = [w for lang in langs for w in _WORDS.get(lang, ())]
     words += list(_COLLECTIVES) + list(_HALVES)
     alternatives = [_trie_pattern(words)]
@@ -183,16 +197,16 @@ def _spelled_regex(langs: Sequence[str]) -> re.Pattern[str]:
     ]
     # Atomic, each alternative ends at a word boundary: no backtracking into a word.
     word = "(?>" + "|".join(f"{alt}(?!\\w)" for alt in alternatives) + ")"
-    magnitudes = _trie_pattern(w for w in _MAGNITUDE_WORDS if not w.endswith("s"))
-    article = (
-        r"(?P<art>(?:half[ \u00a0]+)?(?:" + "|".join(_ARTICLES) + r"))[ \u00a0]+"
-        rf"(?=(?:{magnitudes})(?!\w))"
+    followers = _trie_pattern([w for w in _MAGNITUDE_WORDS if not w.endswith("s")])
+    units = _trie_pattern(_ARTICLE_UNITS)
+    articles = _trie_pattern([*_ARTICLES, *(f"half {a}" for a in ("a", "an"))])
+    # An article counts only before a magnitude ("a hundred") or a unit ("a mile").
+    first = (
+        rf"(?:(?P<art>{articles})[ \u00a0]+(?=(?:{followers}|(?P<unit>{units}))(?!\w))"
+        rf"(?(unit)|{word})|{word})"
     )
     # At most a dozen words in one phrase: a pathological run of number words stays linear.
-    return re.compile(
-        rf"(?<!\w)(?:{article})?{word}(?:{_SEP}{word}|[ \u00a0]+{_HALF_TAIL}(?!\w)){{0,12}}+",
-        re.IGNORECASE,
-    )
+    return re.compile(rf"{first}(?:{_SEP}{word}|[ \u00a0]+{_HALF_TAIL}(?!\w)){{0,12}}+")
 
 
 _SPELLED_BY_LANGS: Final[dict[tuple[str, ...], re.Pattern[str]]] = {
@@ -285,22 +299,32 @@ def _half_split(text: str, start: int, end: int) -> tuple[int, int] | None:
 
 def _spelled_numbers(text: str, langs: Sequence[str]) -> list[Number]:
     regex = _SPELLED_BY_LANGS.get(tuple(langs), _SPELLED_ALL)
+    lowered = text.lower()
+    if len(lowered) != len(text):
+        # A few characters change length when lower-cased ("İ"); keep offsets exact.
+        lowered = "".join(c if len(c.lower()) != 1 else c.lower() for c in text)
     found: list[Number] = []
-    for match in regex.finditer(text):
+    for match in regex.finditer(lowered):
         start, end = match.start(), match.end()
+        if start and (lowered[start - 1].isalnum() or lowered[start - 1] == "_"):
+            continue  # inside a word: "someone", "often"
         article: float | None = None
         if match.group("art"):
-            article = 0.5 if match.group("art").lower().startswith("half") else 1.0
+            if match.group("unit"):
+                # "a mile": the article alone is the number one.
+                found.append(Number(start, match.end("art"), 1.0, spelled=True))
+                continue
+            article = 0.5 if match.group("art").startswith("half") else 1.0
             start = match.end("art")
-        half = _half_split(text, start, end)
+        half = _half_split(lowered, start, end)
         if half is not None:
-            found.extend(_with_half(text, match.start(), start, half, end, langs, article))
+            found.extend(_with_half(lowered, match.start(), start, half, end, langs, article))
             continue
         words = [
-            _Word(w.start(), w.end(), w.group().lower(), text[w.start() - 1].isspace())
-            for w in _WORD_SPLIT.finditer(text, start, end)
+            _Word(w.start(), w.end(), w.group(), lowered[w.start() - 1].isspace())
+            for w in _WORD_SPLIT.finditer(lowered, start, end)
         ]
-        found.extend(_read_words(text, match.start(), words, langs, article))
+        found.extend(_read_words(lowered, match.start(), words, langs, article))
     return found
 
 
@@ -371,7 +395,8 @@ def _scale_of(words: Sequence[_Word]) -> float:
 
 _SPACES: Final = "\u00a0\u202f\u2009 "
 _DIGITS: Final = re.compile(
-    r"(?<![\w.,])(?:"
+    # The look-ahead first lets ``re`` skip to digits quickly.
+    r"(?=[\d+])(?<![\w.,])(?:"
     # Thousands groups: "5,000", "5.000", "5 000", "50, 597", "1,234,567.89".
     rf"(?P<grouped>\d{{1,3}}(?:(?:[{_SPACES}]|,[ \u00a0]?|\.)\d{{3}})+(?:[.,]\d+)?(?!\d))"
     # Never a quantity: dates "03.03.2024", versions "2.3.1", times "03:00", fractions "1/3",
