@@ -70,8 +70,8 @@ class FeedConfig(_Model):
     url: str = Field(description="http(s) URL of an RSS or Atom feed")
     every: Seconds = Field(description="poll interval: 30s, 5m, 1h …")
     language: str | None = Field(default=None, description="main language (en, fr, nl …)")
-    tags: tuple[str, ...] = ()
-    enabled: bool = True
+    tags: tuple[str, ...] = Field(default=(), description="free labels shown in status")
+    enabled: bool = Field(default=True, description="false pauses the feed")
 
     @field_validator("url")
     @classmethod
@@ -107,17 +107,21 @@ class _ChannelBase(_Model):
 
 
 class SlackChannel(_ChannelBase):
+    """Posts alerts to a Slack incoming webhook."""
+
     kind: Literal["slack"]
     webhook_url_env: str = Field(pattern=_ENV_NAME, description="variable holding the webhook URL")
 
 
 class EmailChannel(_ChannelBase):
+    """Sends alerts by e-mail (a text and an HTML part)."""
+
     kind: Literal["email"]
-    to: tuple[str, ...] = Field(min_length=1)
+    to: tuple[str, ...] = Field(min_length=1, description="recipient addresses")
     smtp_url_env: str = Field(pattern=_ENV_NAME, description="variable holding smtp(s)://…")
-    sender: str = "portwatch@localhost"
+    sender: str = Field(default="portwatch@localhost", description="From: address")
     starttls: bool = Field(default=True, description="require STARTTLS on smtp:// URLs")
-    min_interval: Seconds = 10.0
+    min_interval: Seconds = Field(default=10.0, description="at most one message per interval")
 
     @field_validator("to")
     @classmethod
@@ -129,12 +133,14 @@ class EmailChannel(_ChannelBase):
 
 
 class ConsoleChannel(_ChannelBase):
+    """Prints alerts and appends them, one JSON object a line, to a file."""
+
     kind: Literal["console"]
     path: str = Field(
         default="var/alerts.jsonl", description="JSON-lines file alerts are appended to"
     )
-    min_interval: Seconds = 0.001
-    burst: int = 1000
+    min_interval: Seconds = Field(default=0.001, description="at most one message per interval")
+    burst: int = Field(default=1000, description="messages allowed at once before digesting")
 
 
 Channel = Annotated[SlackChannel | EmailChannel | ConsoleChannel, Field(discriminator="kind")]
@@ -186,8 +192,8 @@ class PortsFile(_Model):
 class ProximityRule(_Model):
     """Score when a term of ``near`` stands within ``within`` words of a term of ``to``."""
 
-    name: str | None = None
-    near: tuple[str, ...] = Field(min_length=1)
+    name: str | None = Field(default=None, description="shown as the reason in alerts")
+    near: tuple[str, ...] = Field(min_length=1, description="terms")
     to: tuple[str, ...] = Field(min_length=1, description="terms, or @port for any port name")
     within: int = Field(default=8, ge=1, le=60)
     weight: float = Field(default=2.0, gt=0)
@@ -196,9 +202,9 @@ class ProximityRule(_Model):
 class ExclusionRule(_Model):
     """Lower the score (or cancel relevance) when these terms appear: near-miss topics."""
 
-    name: str
-    terms: tuple[str, ...] = Field(min_length=1)
-    weight: float = Field(default=-4.0, lt=0)
+    name: str = Field(description="shown as the reason")
+    terms: tuple[str, ...] = Field(min_length=1, description="terms of the near-miss topic")
+    weight: float = Field(default=-4.0, lt=0, description="negative score added")
     cancel: bool = Field(default=False, description="any match makes the article not relevant")
     min_matches: int = Field(default=1, ge=1, description="distinct terms needed to apply")
 
@@ -206,9 +212,9 @@ class ExclusionRule(_Model):
 class PatternRule(_Model):
     """An advanced rule: a regular expression with a weight."""
 
-    name: str
-    regex: str
-    weight: float
+    name: str = Field(description="shown as the reason")
+    regex: str = Field(description="Python regular expression, case-insensitive")
+    weight: float = Field(description="score added when it matches")
 
     @field_validator("regex")
     @classmethod
@@ -221,6 +227,8 @@ class PatternRule(_Model):
 
 
 class FigureRules(_Model):
+    """Which figures can alert, and how much a value must move to count as changed."""
+
     subjects: tuple[str, ...] = Field(
         default=(), description="words of subjects that alert (migrant, attempt …); empty = all"
     )
@@ -233,13 +241,13 @@ class FigureRules(_Model):
 class WatchList(_Model):
     """One watch: what makes an article relevant, which ports are known, who hears about it."""
 
-    name: str = Field(pattern=_NAME)
-    description: str = ""
+    name: str = Field(pattern=_NAME, description="defaults to the file name")
+    description: str = Field(default="", description="what this watch is for, shown in alerts")
     threshold: float = Field(gt=0, description="score at which an article is relevant")
     terms: dict[str, dict[str, float]] = Field(description="language → term → weight")
-    proximity: tuple[ProximityRule, ...] = ()
-    exclusions: tuple[ExclusionRule, ...] = ()
-    patterns: tuple[PatternRule, ...] = ()
+    proximity: tuple[ProximityRule, ...] = Field(default=(), description="word-distance rules")
+    exclusions: tuple[ExclusionRule, ...] = Field(default=(), description="near-miss topics")
+    patterns: tuple[PatternRule, ...] = Field(default=(), description="regular expressions")
     require_port: bool = Field(default=True, description="relevant only if a port is named")
     port_countries: tuple[str, ...] = Field(
         default=(), description="only ports in these countries (ISO codes) count; empty = all"
@@ -247,10 +255,12 @@ class WatchList(_Model):
     title_weight: float = Field(
         default=1.5, ge=0, description="weight of a rule or term matched in the headline, ×"
     )
-    baseline_ports: tuple[str, ...] = ()
-    figures: FigureRules = FigureRules()
+    baseline_ports: tuple[str, ...] = Field(default=(), description="known ports: never new")
+    figures: FigureRules = Field(default=FigureRules(), description="which figures alert")
     lookback: Seconds = Field(default=30 * 86400.0, description="a port is new again after this")
-    alert_on_first_poll: bool = False
+    alert_on_first_poll: bool = Field(
+        default=False, description="alert for items already in a feed when it is first polled"
+    )
     channels: tuple[str, ...] = Field(default=(), description="channel names; empty = all")
 
     @field_validator("terms")

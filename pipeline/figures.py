@@ -347,7 +347,9 @@ _AGE_AFTER: Final = re.compile(
 # "un homme de 34 ans", "een man van 34", "un joven de 24 años": years after "de"/"van".
 _AGE_OF_BEFORE: Final = re.compile(r"\b(?:de|van|d')\s+\Z", _I)
 _AGE_PARENS: Final = re.compile(r"[A-Z][\w'-]+,?\s\(\Z")
-_AGE_COMMA_BEFORE: Final = re.compile(r"(?:\b[A-Z][\w'-]+|\b(?:man|woman|boy|girl)),\s+(?:now\s+)?\Z")
+_AGE_COMMA_BEFORE: Final = re.compile(
+    r"(?:\b[A-Z][\w'-]+|\b(?:man|woman|boy|girl)),\s+(?:now\s+)?\Z"
+)
 _AGE_COMMA_AFTER: Final = re.compile(r"\s*,")
 _AGE_BARE_BEFORE: Final = re.compile(r"\b(?:under|over|now|below)\s+\Z", _I)
 _LONG_TIME_AFTER: Final = re.compile(
@@ -706,9 +708,7 @@ def _is_clock_time(doc: _Doc, n: Number) -> bool:
         return clock_cue and _noun_at(doc, n.end) is None and _left(doc, n.start, _AT_BEFORE, 6)
     # "à 14 heures", "peu après 4 heures"; but "about 6 hours", "4 heures de marche" are
     # durations.
-    return _left(doc, n.start, _CLOCK_HOURS_BEFORE, 16) and not _DURATION_OF.match(
-        text, unit.end()
-    )
+    return _left(doc, n.start, _CLOCK_HOURS_BEFORE, 16) and not _DURATION_OF.match(text, unit.end())
 
 
 def _is_age(doc: _Doc, n: Number) -> bool:

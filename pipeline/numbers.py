@@ -124,8 +124,10 @@ _ARTICLE_WORDS: Final = frozenset(_ARTICLES)
 # Magnitudes that need a number or an article before them to be a number at all: "million"
 # alone is not a figure, and in English neither is "hundred" ("a few hundred" is vague).
 _NEEDS_MULTIPLIER: Final = frozenset(
-    _split("hundred thousand million millions billion billions cents vingts milliard milliards "
-    "miljoen miljard millón millones million millionen milliarde milliarden")
+    _split(
+        "hundred thousand million millions billion billions cents vingts milliard milliards "
+        "miljoen miljard millón millones million millionen milliarde milliarden"
+    )
 )
 _MAGNITUDE_WORDS: Final = frozenset(
     _NEEDS_MULTIPLIER
@@ -190,23 +192,16 @@ def _spelled_regex(langs: Sequence[str]) -> re.Pattern[str]:
     The word boundary before a phrase is checked by the caller.
     """
     words = [w for lang in langs for w in _WORDS.get(lang, ())]
-    words += list(_COLLECTIVES) + list(_HALVES)
+    # Unit words are found too, to read the article before them ("a mile" = 1).
+    words += list(_COLLECTIVES) + list(_HALVES) + list(_ARTICLE_UNITS)
     alternatives = [_trie_pattern(words)]
     alternatives += [
         f"(?:{_trie_pattern(_MORPHEMES[lang])})++" for lang in langs if lang in _MORPHEMES
     ]
     # Atomic, each alternative ends at a word boundary: no backtracking into a word.
     word = "(?>" + "|".join(f"{alt}(?!\\w)" for alt in alternatives) + ")"
-    followers = _trie_pattern([w for w in _MAGNITUDE_WORDS if not w.endswith("s")])
-    units = _trie_pattern(_ARTICLE_UNITS)
-    articles = _trie_pattern([*_ARTICLES, *(f"half {a}" for a in ("a", "an"))])
-    # An article counts only before a magnitude ("a hundred") or a unit ("a mile").
-    first = (
-        rf"(?:(?P<art>{articles})[ \u00a0]+(?=(?:{followers}|(?P<unit>{units}))(?!\w))"
-        rf"(?(unit)|{word})|{word})"
-    )
     # At most a dozen words in one phrase: a pathological run of number words stays linear.
-    return re.compile(rf"{first}(?:{_SEP}{word}|[ \u00a0]+{_HALF_TAIL}(?!\w)){{0,12}}+")
+    return re.compile(rf"{word}(?:{_SEP}{word}|[ \u00a0]+{_HALF_TAIL}(?!\w)){{0,12}}+")
 
 
 _SPELLED_BY_LANGS: Final[dict[tuple[str, ...], re.Pattern[str]]] = {
@@ -291,10 +286,37 @@ def _read_phrase(
     return None
 
 
+def _article_length(text: str, start: int) -> int:
+    match = _WORD_SPLIT.match(text, start)
+    return 0 if match is None else match.end() - start
+
+
 def _half_split(text: str, start: int, end: int) -> tuple[int, int] | None:
     """Span of "and a half" / "et demi" inside a phrase, if any."""
     match = _HALF_TAIL_RE.search(text, start, end)
     return None if match is None else (match.start(), match.end())
+
+
+_ARTICLE_BEFORE: Final = re.compile(
+    r"(?<!\w)(?P<art>(?:half[ \u00a0]+)?(?:" + "|".join(_ARTICLES) + r"))[ \u00a0]+\Z"
+)
+_ARTICLE_UNIT_WORDS: Final = frozenset(_ARTICLE_UNITS)
+
+
+def _article_before(lowered: str, start: int, phrase: str) -> tuple[float | None, int]:
+    """An article standing for one (or "half a") before a magnitude, collective or unit word.
+
+    Returns the article's value and where the number starts.
+    """
+    first = _WORD_SPLIT.match(phrase)
+    head = first.group() if first else ""
+    if head not in _MAGNITUDE_WORDS and head not in _ARTICLE_UNIT_WORDS:
+        return None, start
+    match = _ARTICLE_BEFORE.search(lowered, max(0, start - 12), start)
+    if match is None:
+        return None, start
+    value = 0.5 if match.group("art").startswith("half") else 1.0
+    return value, match.start()
 
 
 def _spelled_numbers(text: str, langs: Sequence[str]) -> list[Number]:
@@ -308,23 +330,16 @@ def _spelled_numbers(text: str, langs: Sequence[str]) -> list[Number]:
         start, end = match.start(), match.end()
         if start and (lowered[start - 1].isalnum() or lowered[start - 1] == "_"):
             continue  # inside a word: "someone", "often"
-        article: float | None = None
-        if match.group("art"):
-            if match.group("unit"):
-                # "a mile": the article alone is the number one.
-                found.append(Number(start, match.end("art"), 1.0, spelled=True))
-                continue
-            article = 0.5 if match.group("art").startswith("half") else 1.0
-            start = match.end("art")
+        article, phrase_start = _article_before(lowered, start, match.group())
         half = _half_split(lowered, start, end)
         if half is not None:
-            found.extend(_with_half(lowered, match.start(), start, half, end, langs, article))
+            found.extend(_with_half(lowered, phrase_start, start, half, end, langs, article))
             continue
         words = [
             _Word(w.start(), w.end(), w.group(), lowered[w.start() - 1].isspace())
             for w in _WORD_SPLIT.finditer(lowered, start, end)
         ]
-        found.extend(_read_words(lowered, match.start(), words, langs, article))
+        found.extend(_read_words(lowered, phrase_start, words, langs, article))
     return found
 
 
@@ -335,6 +350,16 @@ def _read_words(
     i = 0
     first = True
     while i < len(words):
+        if words[i].text in _ARTICLE_UNIT_WORDS:
+            # "a mile", "un kilomètre", "een mijl": the article alone is the number one.
+            if first and article is not None:
+                end = phrase_start + _article_length(text, phrase_start)
+                yield Number(phrase_start, end, 1.0, spelled=True)
+            elif i and words[i - 1].text in _ARTICLE_WORDS:
+                yield Number(words[i - 1].start, words[i - 1].end, 1.0, spelled=True)
+            i += 1
+            first = False
+            continue
         if words[i].text in _CONNECTORS:
             i += 1
             continue
@@ -345,7 +370,10 @@ def _read_words(
             continue
         value, used = read
         begin = phrase_start if first and article is not None else words[i].start
-        if not (words[i].text in _MAGNITUDE_WORDS and _VAGUE_BEFORE.search(text, max(0, begin - 30), begin)):
+        if not (
+            words[i].text in _MAGNITUDE_WORDS
+            and _VAGUE_BEFORE.search(text, max(0, begin - 30), begin)
+        ):
             phrase = words[i : i + used]
             yield Number(
                 begin,
@@ -469,7 +497,10 @@ def _split_grouping(text: str, match: re.Match[str]) -> bool:
     if _MONTH_BEFORE.search(text, max(0, start - 12), start):
         return True  # "July 5, 300 people", "March 3 500 people"
     if ", " in raw:
-        return bool(_LIST_AFTER.match(text, match.end()) or _LIST_BEFORE.search(text, max(0, start - 8), start))
+        return bool(
+            _LIST_AFTER.match(text, match.end())
+            or _LIST_BEFORE.search(text, max(0, start - 8), start)
+        )
     return False
 
 

@@ -16,30 +16,26 @@ import re
 
 __all__ = ["sentence_spans"]
 
-# Words that take a full stop without ending a sentence (lower-cased, without the final stop).
-_ABBREVIATIONS = frozenset(
-    {
-        # English titles and Latin
-        "mr", "mrs", "ms", "dr", "st", "prof", "gen", "col", "capt", "lt", "sgt", "rev", "hon",
-        "jr", "sr", "gov", "sen", "rep", "insp", "supt", "det", "cllr", "rt", "mt",
-        "e.g", "i.e", "cf", "vs", "viz", "approx", "fig", "al", "inc", "ltd", "corp",
-        "dept", "govt", "u.s", "u.k", "u.n", "e.u",
-        # French
-        "mm", "mme", "mmes", "mlle", "mgr", "av", "bd", "env", "p.ex",
-        # Dutch
-        "dhr", "mevr", "drs", "ir", "ing", "o.a", "bijv", "bv", "ca", "d.w.z", "m.a.w",
-        "resp", "t.o.v", "z.g", "nl", "enz",
-        # Spanish and German
-        "sra", "srta", "dña", "ud", "uds", "z.b", "bzw", "ggf", "usw", "u.a", "hr", "fr",
-    }
+
+def _words(text: str) -> frozenset[str]:
+    return frozenset(text.split())
+
+
+# Words that take a full stop without ending a sentence (lower-cased, without the final stop):
+# English titles and Latin, then French, Dutch, Spanish and German.
+_ABBREVIATIONS = _words(
+    """
+    mr mrs ms dr st prof gen col capt lt sgt rev hon jr sr gov sen rep insp supt det cllr rt mt
+    e.g i.e cf vs viz approx fig al inc ltd corp dept govt u.s u.k u.n e.u
+    mm mme mmes mlle mgr av bd env p.ex
+    dhr mevr drs ir ing o.a bijv bv ca d.w.z m.a.w resp t.o.v z.g nl enz
+    sra srta dña ud uds z.b bzw ggf usw u.a hr fr
+    """
 )
 # Abbreviations that are also ordinary words ("no.", "Mar" is Spanish for sea) hold a sentence
 # together only before a number: "No. 10 Downing Street", "Sept. 3".
-_NUMBER_TITLES = frozenset(
-    {
-        "no", "nos", "nr", "nº", "art", "p", "pp", "vol", "ft",
-        "jan", "feb", "mar", "apr", "jun", "jul", "aug", "sep", "sept", "oct", "nov", "dec",
-    }
+_NUMBER_TITLES = _words(
+    "no nos nr nº art p pp vol ft jan feb mar apr jun jul aug sep sept oct nov dec"
 )
 
 # Candidate boundaries: terminal punctuation (with closing quotes/brackets) before whitespace or

@@ -2,6 +2,7 @@
 # Sets Portwatch up on a fresh Debian machine (Python 3.11), then runs the service or its tests.
 #
 #   bash scripts/portwatch.sh run     install what is missing, start Redis if none runs, run
+#   bash scripts/portwatch.sh demo    the same, on a local sample feed (no internet needed)
 #   bash scripts/portwatch.sh test    install what is missing, run the whole test suite
 #
 # Installs: redis-server and python3-venv from Debian's packages (only when missing), and the
@@ -10,7 +11,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 mode="${1:-}"
-case "$mode" in run|test) ;; *) echo "usage: bash scripts/portwatch.sh run|test" >&2; exit 2 ;; esac
+case "$mode" in run|demo|test) ;; *) echo "usage: bash scripts/portwatch.sh run|demo|test" >&2; exit 2 ;; esac
 shift
 
 say() { printf 'portwatch-setup: %s\n' "$*" >&2; }
@@ -65,4 +66,4 @@ else
   exit 1
 fi
 
-exec .venv/bin/portwatch run "$@"
+exec .venv/bin/portwatch "$mode" "$@"
