@@ -6,20 +6,25 @@ subject ("migrants", "fence height", "attempts per night") and the port the sent
 
 How a number is read, in order:
 
-1. Exclusions that depend only on the words around the number: dates, years, clock times,
-   ages, ordinals, labels ("junction 11", "Article 8", "Covid-19"), reference windows ("in the
-   past 24 hours"), ratios ("one in five"), fractions ("two-thirds").
-2. The quantity: currency before or after ("£7m", "2,5 miljoen euro"), a unit ("2km",
+1. Exclusions that depend only on the words around it: dates, years, clock times, ages,
+   ordinals and labels ("junction 11", "Article 8", "Covid-19"), reference windows ("in the
+   past 24 hours"), ratios ("one in five"), fractions ("two-thirds"), speeds.
+2. The quantity: a currency before or after ("£7m", "2,5 miljoen euro"), a unit ("2km",
    "four-metre", "20 per cent", "three times as many"), a compound duration summed in its
    smallest unit ("2 hours 30 minutes" = 150 min).
 3. A range with the next number ("between 350 and 800", "30-40", "entre 350 et 800").
 4. A rate period attached to it ("150 a night", "€3.2 million a year").
-5. What is counted: the noun after it, through a small lexicon of the five languages; a bare
-   number written in digits borrows the subject of the sentence or of the figure before it
-   ("against 11 the year before"), a bare number written in words is not a figure.
+5. What is counted: the noun after it, through a small lexicon of the five languages. A bare
+   number in digits borrows the subject of its sentence or of the figure before it ("against
+   11 the year before"); a bare number in words is a figure only as the earlier value of
+   another ("12 minutes instead of two") or before a verb ("Two were arrested").
+6. Earlier values: "150 a night, down from 2,000" sets ``previous`` on the 150.
 
 Spans follow the golden corpus: the number with its currency, magnitude, unit, attached rate and
 the whole of a range; never the counted noun ("5,000 migrants" -> "5,000").
+
+Speed: every regex here is either matched at a fixed position (right after a number) or run
+on a sentence; the words before a number are split once (``_Before``) and looked up in sets.
 """
 
 from __future__ import annotations
@@ -28,6 +33,7 @@ import bisect
 import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from itertools import pairwise
 from typing import Final
 
 from pipeline.numbers import Number, find_numbers, languages_for
@@ -53,7 +59,7 @@ class Figure:
     previous: float | None = None
 
     def to_json(self) -> dict[str, object]:
-        """The figure as the ``portwatch assess`` output writes it."""
+        """The figure as ``portwatch assess`` writes it; ``previous`` only when known."""
         out: dict[str, object] = {
             "text": self.text,
             "start": self.start,
@@ -283,7 +289,7 @@ _STOP_WORDS: Final = frozenset(
     """.split()
 )
 
-# --- context patterns -------------------------------------------------------------------------
+# --- patterns after a number (matched at the number's end) ------------------------------------
 
 _I = re.IGNORECASE
 _MONTHS_CAPITALISED: Final = (
@@ -296,16 +302,10 @@ _MONTHS_ANY_CASE: Final = (
     "|augustus|oktober|enero|febrero|marzo|abril|mayo|junio|julio|agosto|septiembre|setiembre"
     "|octubre|noviembre|diciembre|januar|februar|märz|dezember"
 )
-_MONTH: Final = rf"(?:(?:{_MONTHS_CAPITALISED})\b|(?i:{_MONTHS_ANY_CASE})\b)"
+# English months only capitalised: "5,000 may cross" is not a date.
 _MONTH_AFTER: Final = re.compile(
-    rf"(?:st|nd|rd|th|er)?\.?[ \u00a0]+(?:(?i:of|de)[ \u00a0]+)?{_MONTH}"
-)
-_MONTH_BEFORE: Final = re.compile(rf"{_MONTH}\.?[ \u00a0]+(?:the[ \u00a0]+)?\Z")
-_YEAR_PREPOSITION: Final = re.compile(
-    r"\b(?:in|since|of|by|from|until|to|before|after|during|year|summer|spring|autumn|winter"
-    r"|early|late|mid|en|depuis|de|dès|avant|après|année|été|hiver|sinds|van|tot|jaar|zomer"
-    r"|desde|del|año|verano|seit|im|jahr|sommer|the)\s+\Z",
-    _I,
+    r"(?:st|nd|rd|th|er)?\.?[ \u00a0]+(?:(?i:of|de)[ \u00a0]+)?"
+    rf"(?:(?:{_MONTHS_CAPITALISED})\b|(?i:{_MONTHS_ANY_CASE})\b)"
 )
 _SEASON_BEFORE: Final = re.compile(r"\d{4}\s?[-–/]\s?\Z")
 _TIME_AFTER: Final = re.compile(
@@ -316,89 +316,35 @@ _TIME_AFTER: Final = re.compile(
     r"|in\s+the\s+(?:morning|afternoon|evening)|morgens|abends))",
     _I,
 )
-_CLOCK_BEFORE: Final = re.compile(
-    r"\b(?:at|by|until|till|from|before|after|around|about|à|a|vers|dès|jusqu'à|avant"
-    r"|après|om|tot|vanaf|rond|tegen|a las|hasta las|desde las|sobre las|um|gegen|ab|bis)"
-    r"\s+\Z",
-    _I,
-)
-_DURATION_BEFORE: Final = re.compile(
-    r"\b(?:en|pendant|durant|in|for|during|après|after|over|binnen|within|than|que|dan"
-    r"|ruim|bijna|près\s+de|plus\s+de|moins\s+de|casi|más\s+de|mehr\s+als|fast)\s+\Z",
-    _I,
-)
-_AT_BEFORE: Final = re.compile(r"\b(?:at|à|om|um|a\s+las)\s+\Z", _I)
 _DURATION_OF: Final = re.compile(r"\s+(?:de|d'|van|of)\b", _I)
-_CLOCK_HOURS_BEFORE: Final = re.compile(
-    r"\b(?:à|vers|dès|jusqu'à|à\s+partir\s+de|après|avant|om|tegen|rond|a\s+las|hasta\s+las|desde\s+las|sobre\s+las|um"
-    r"|gegen|ab)\s+\Z",
-    _I,
-)
-_AGE_BEFORE: Final = re.compile(
-    r"\b(?:aged?|ages|âgée?s?(?:\s+de)?|leeftijd\s+van|edad\s+de|im\s+alter\s+von|alter)"
-    r"\s+(?:between\s+|of\s+|entre\s+|tussen\s+|zwischen\s+)?\Z",
-    _I,
-)
 _AGE_AFTER: Final = re.compile(
     r"(?:[ \u00a0-]+(?:year|yr|month|week|day)s?[ \u00a0-]+old\b|-year\b|[ \u00a0-]+jaar\s+oud\b"
     r"|-jarige?\b|[ \u00a0]+años\s+de\s+edad\b|-jährige?r?\b|[ \u00a0]+jahre\s+alt\b)",
     _I,
 )
-# "un homme de 34 ans", "een man van 34", "un joven de 24 años": years after "de"/"van".
-_AGE_OF_BEFORE: Final = re.compile(r"\b(?:de|van|d')\s+\Z", _I)
-_AGE_PARENS: Final = re.compile(r"[A-Z][\w'-]+,?\s\(\Z")
-_AGE_COMMA_BEFORE: Final = re.compile(
-    r"(?:\b[A-Z][\w'-]+|\b(?:man|woman|boy|girl)),\s+(?:now\s+)?\Z"
+_RETIRE_AFTER: Final = re.compile(
+    r"\s+(?:met\s+pensioen|à\s+la\s+retraite|en\s+retraite|de\s+jubilación|in\s+rente)", _I
 )
-_AGE_COMMA_AFTER: Final = re.compile(r"\s*,")
-_AGE_BARE_BEFORE: Final = re.compile(r"\b(?:under|over|now|below)\s+\Z", _I)
+_PRISON_AFTER: Final = re.compile(r"\s+(?:de\s+prison|cel|de\s+cárcel|gevangenis)", _I)
 _LONG_TIME_AFTER: Final = re.compile(
     r"\s+(?:saisons?|seasons?|seizoenen|seizoen|temporadas?|décennies|decades?|decennia"
     r"|décadas|siècles?|centuries|century|eeuwen?|siglos?|jahrzehnten?)\b",
     _I,
 )
 _AGO_AFTER: Final = re.compile(r"\s+(?:ago|earlier|geleden|plus\s+tôt)\b", _I)
-_AGO_BEFORE: Final = re.compile(r"\b(?:il\s+y\s+a|hace|vor)\s+\Z", _I)
-_WINDOW_BEFORE: Final = re.compile(
-    r"\b(?:past|last|previous|preceding|first|next|coming|following|recent|within|dernières?"
-    r"|derniers|premières?|premiers|prochaines?|prochains|afgelopen|laatste|voorbije|vorige"
-    r"|eerste|komende|binnen|últimos|últimas|primeros|primeras|próximos|próximas|pasados"
-    r"|pasadas|letzten|ersten|vergangenen|kommenden|nächsten|innerhalb\s+von)\s+\Z",
-    _I,
-)
-_WINDOW_AFTER_FR: Final = re.compile(
+_WINDOW_AFTER: Final = re.compile(
     r"\s+(?:derni[eè]re?s|premi[eè]re?s|prochaine?s|últim[oa]s|primer[oa]s)\b", _I
 )
 _ORDINAL_AFTER: Final = re.compile(r"(?:st|nd|rd|th|e|er|ère|re|ème|eme|de|ste|º|ª|°)(?!\w)", _I)
-_RANK_BEFORE: Final = re.compile(
-    r"(?:\b(?:no|nos|nr|num|number|número|numéro|nummer|rank|ranked|top|position)\.?|#|n°|nº)"
-    r"\s*\Z",
-    _I,
-)
-_LABEL_BEFORE: Final = re.compile(
-    r"\b(?:junction|j|deck|page|pages|p|pp|article|art|section|chapter|paragraph|clause|annex"
-    r"|appendix|schedule|rule|regulation|directive|resolution|platform|gate|berth|pier|quay"
-    r"|dock|terminal|hangar|route|road|highway|motorway|interstate|exit|sortie|autoroute"
-    r"|afrit|salida|muelle|quai|kade|porte|flight|room|line|bus|level|phase|stage|tier"
-    r"|category|class|grade|zone|sector|lot|block|box|ward|boeing|airbus|covid|sars|version"
-    r"|v|vol|volume|issue|season|episode|part|act|artikel|artículo|pagina|página|seite"
-    r"|kapitel|paragraaf|hoofdstuk|capítulo|figure|fig|table|step|operation|opération"
-    r"|protocol|protocole|amendment|bill|loi|wet|ley|cup|league|division|channel|radio"
-    r"|apollo|euro|windows|iphone|world\s+war|ww|tranche|lijn|línea|ligne|gleis|tor"
-    r"|brexit|frontex|code|pier|quayside|unit|cell|bay|lane|track|camp|sector)s?\.?[ \u00a0]*\Z",
-    _I,
-)
-_GLUED_LABEL_BEFORE: Final = re.compile(r"(?:[A-Za-z]-|[#\[]|[A-Za-z]\d*\s?/)\Z")
-_URL_BEFORE: Final = re.compile(r"(?:https?://|www\.|@)\S*\Z", _I)
 _FRACTION_AFTER: Final = re.compile(
     r"[ \u00a0-]?(?:thirds?|quarters?|fifths?|sixths?|sevenths?|eighths?|tenths?|halves"
     r"|tiers|quarts|cinquièmes|derde|derden|kwart|vijfde|tercios?|cuartos?|drittel|viertel)\b",
     _I,
 )
 _RATIO_AFTER: Final = re.compile(
-    r"[ \u00a0]+(?:in|out\s+of|of\s+every|sur|op|de\s+cada|von)[ \u00a0]+(?:\d{1,3}(?!\d)|two|three|four"
-    r"|five|six|seven|eight|nine|ten|deux|trois|quatre|cinq|dix|twee|drie|vier|vijf|tien|dos"
-    r"|tres|cuatro|cinco|diez|zwei|drei|fünf|zehn)\b",
+    r"[ \u00a0]+(?:in|out\s+of|of\s+every|sur|op|de\s+cada|von)[ \u00a0]+(?:\d{1,3}(?!\d)|two"
+    r"|three|four|five|six|seven|eight|nine|ten|deux|trois|quatre|cinq|dix|twee|drie|vier|vijf"
+    r"|tien|dos|tres|cuatro|cinco|diez|zwei|drei|fünf|zehn)\b",
     _I,
 )
 _HYPHEN_WORD_AFTER: Final = re.compile(r"-([^\W\d_]+)")
@@ -406,19 +352,12 @@ _HYPHEN_WORD_AFTER: Final = re.compile(r"-([^\W\d_]+)")
 _ONE_OF: Final = re.compile(r"(?:one|un|une|één|uno|una|eins?)\s+(?:of|de|d'|van|von)\b", _I)
 # "twenty-foot equivalent unit", "40ft container": a standard size, not a measurement.
 _STANDARD_SIZE: Final = re.compile(r"[ -]?(?:foot|ft)[ -]+(?:equivalent|containers?)\b", _I)
-_STANDARD_SIZE_BEFORE: Final = re.compile(r"\b(?:équivalents?|equivalent)\s+\Z", _I)
-# "divisées par deux", "multiplied by three": verbal multipliers.
-_VERBAL_MULTIPLIER_BEFORE: Final = re.compile(
-    r"\b(?:divided|multiplied|divisée?s?|multipliée?s?|gedeeld|vermenigvuldigd|dividid[oa]s?"
-    r"|multiplicad[oa]s?|geteilt|multipliziert)\s+(?:par|by|door|met|por|durch|mit)\s+\Z",
+_SPEED_AFTER: Final = re.compile(
+    r"[ \u00a0]?(?:km/h|kmh|km\s+(?:per|an|à\s+l')\s+(?:hour|heure)|kph|mph|miles\s+(?:per|an)"
+    r"\s+hour|knots?|nœuds|noeuds|knopen|nudos|knoten)\b",
     _I,
 )
-_SCORE_BEFORE: Final = re.compile(
-    r"\b(?:won|lost|beat|beaten|drew|draw|defeated|victory|defeat|win|score|scored|scoreline"
-    r"|gagné|perdu|victoire|défaite|gewonnen|verloren|ganó|perdió|gewann|verlor)\b[^.]{0,25}\Z",
-    _I,
-)
-_VAGUE_BEFORE: Final = re.compile(r"\b(?:tens|dozens|hundreds|thousands)\s+of\s+\Z", _I)
+_AGE_COMMA_AFTER: Final = re.compile(r"\s*,")
 
 _CURRENCY_BEFORE: Final = re.compile(
     r"(?:(?P<sign>"
@@ -440,7 +379,8 @@ _PERCENT: Final = re.compile(
 _TIMES: Final = re.compile(
     r"[ \u00a0]*(?:-fold\b|fold\b|(?:times|fois|keer|maal|veces|mal)\b(?=[ \u00a0]+(?:as|more"
     r"|higher|greater|larger|bigger|the|fewer|less|lower|over|plus|moins|autant|zo|meer"
-    r"|minder|groter|hoger|más|menos|so|mehr|weniger|höher)\b))",
+    r"|minder|groter|hoger|más|menos|so|mehr|weniger|höher|zoveel|zo\s+veel|tanto|tantos|tantas"
+    r"|as\s+many|as\s+much)\b))",
     _I,
 )
 _UNIT: Final = re.compile(
@@ -448,6 +388,7 @@ _UNIT: Final = re.compile(
     + _alternation([u for u in _UNIT_WORDS if len(u) > 1])
     + r")|m|t|h)(?![\w²])"
 )
+# "une quarantaine de kilomètres", "2 millions de tonnes": a unit after "de" / "of".
 _UNIT_OF: Final = re.compile(
     r"[ \u00a0]+(?:de|d'|d’|of|van)[ \u00a0]*(?P<unit>(?i:"
     + _alternation([u for u in _UNIT_WORDS if len(u) > 2])
@@ -481,9 +422,6 @@ _LOOSE_RATE: Final = re.compile(
     r"|bateau|boot|barco)\b",
     _I,
 )
-_RANGE_OPEN: Final = re.compile(
-    r"\b(?P<word>between|entre|tussen|zwischen|from|de|van|von|desde)[ \u00a0]+\Z", _I
-)
 _RANGE_AND: Final = re.compile(r"[ \u00a0]+(?:and|et|en|y|und|-|–)[ \u00a0]+", _I)
 _RANGE_TO: Final = re.compile(
     r"[ \u00a0]?[-–—][ \u00a0]?|[ \u00a0]+(?:to|à|a|tot|bis|hasta|till|or|ou|of|o|oder)[ \u00a0]+",
@@ -498,6 +436,13 @@ _CHANGE_BEFORE: Final = re.compile(
     r"[^.;]{0,80}\Z",
     _I,
 )
+_SCORE_BEFORE: Final = re.compile(
+    r"\b(?:won|lost|beat|beaten|drew|draw|defeated|victory|defeat|win|score|scored|scoreline"
+    r"|gagné|perdu|victoire|défaite|gewonnen|verloren|ganó|perdió|gewann|verlor)\b[^.]{0,25}\Z",
+    _I,
+)
+_FROM_BEFORE: Final = re.compile(r"\b(?:from|de|van|von|desde)\s+\Z", _I)
+_TO_GAP: Final = re.compile(r"\s+(?:to|à|naar|tot|a|auf)\s+", _I)
 _PREVIOUS_GAP: Final = re.compile(
     r"[^.;!?]{0,90}?(?:\b(?:down|up)\s+from|\bcompared\s+(?:with|to)|\bagainst|\bversus|\bvs\.?"
     r"|\bfrom|\bcontre|\bpar\s+rapport\s+à|\btegen(?:over)?|\bvergeleken\s+met|\bfrente\s+a"
@@ -515,35 +460,18 @@ _NUMBER_OF: Final = re.compile(
 )
 # The death verb must belong to the counted noun: no "and", "but" or comma in between.
 _DEATH_AFTER: Final = re.compile(
-    r"(?:(?!\b(?:and|but|et|mais|en|maar|y|pero|und|aber)\b)[^.;,]){0,50}?\b(?:died|have\s+died|had\s+died|were\s+killed|been\s+killed|drowned|lost"
-    r"\s+their\s+lives|found\s+dead|dead|perished|ont\s+péri|sont\s+morts|ont\s+perdu\s+la"
-    r"\s+vie|se\s+sont\s+noyés|noyés|morts|décédés|kwamen\s+om|omgekomen|overleden|verdronken"
+    r"(?:(?!\b(?:and|but|et|mais|en|maar|y|pero|und|aber)\b)[^.;,]){0,50}?\b(?:died"
+    r"|have\s+died|had\s+died|were\s+killed|been\s+killed|drowned|lost\s+their\s+lives"
+    r"|found\s+dead|dead|perished|ont\s+péri|sont\s+morts|ont\s+perdu\s+la\s+vie"
+    r"|se\s+sont\s+noyés|noyés|morts|décédés|kwamen\s+om|omgekomen|overleden|verdronken"
     r"|murieron|fallecieron|han\s+muerto|ahogados|muertos|starben|ums\s+leben|ertrunken)\b",
     _I,
-)
-_FRAME_BEFORE: Final = re.compile(
-    r"\b(?:in|over|across|within|during|en|sur|binnen|über|durante|innerhalb)\s+\Z", _I
 )
 _BARE_VERB_AFTER: Final = re.compile(
     r"[ \u00a0]+(?:were|are|have|had|died|drowned|remain|remained|fled|escaped|survived|sont"
     r"|ont|étaient|zijn|waren|hebben|werden|son|fueron|han|estaban|sind|haben|wurden)\b",
     _I,
 )
-_GROUPS: Final = _table(
-    """
-    people: crowd, group, groupe, groep, grupo, gruppe, foule, menigte, multitud
-    staff: team, équipe, ploeg, equipo
-    vessels: fleet, flotte, vloot, flota, flotte
-    """
-)
-_GROUP_BEFORE: Final = re.compile(
-    r"\b(?P<group>" + _alternation(list(_GROUPS)) + r")\s+(?:of|de|d'|van|von)\s+(?:about"
-    r"|around|some|up\s+to|more\s+than|at\s+least|over|nearly|almost|environ|près\s+de"
-    r"|plus\s+de|ongeveer|zo'n|ruim|unos|más\s+de|etwa|über)?\s*\Z",
-    _I,
-)
-# Subject of a number in words kept only in case it proves to be an earlier value.
-_WEAK: Final = ""
 _ATTEMPT_CUE: Final = re.compile(
     r"\b(?:attempt\w*|trying|tried|tentatives?|tenté|essay\w+|pogingen|poging|probeerden"
     r"|intentos?|intentaron|versuche|versuchten)\b",
@@ -560,6 +488,15 @@ _PORT_PREFERRED: Final = re.compile(
     r"\s+(?:the\s+)?\Z",
     _I,
 )
+_GROUPS: Final = _table(
+    """
+    people: crowd, group, groupe, groep, grupo, gruppe, foule, menigte, multitud
+    staff: team, équipe, ploeg, equipo
+    vessels: fleet, flotte, vloot, flota
+    """
+)
+# Subject of a number in words kept only in case it proves to be an earlier value.
+_WEAK: Final = ""
 _SUBJECT_CUES: Final = (
     (re.compile(r"\b(?:smuggl\w*|passeurs?|smokkel\w*|traficantes?|schleuser)\b", _I),
      re.compile(r"\b(?:pa(?:y|id|ys)|costs?|price|charge\w*|fee|place|payé|prix|coûte"
@@ -611,6 +548,152 @@ _CHANGE_DOWN: Final = re.compile(
 )
 
 
+# --- words before a number (split once, looked up in sets) ------------------------------------
+
+
+def _phrases(spec: str) -> frozenset[tuple[str, ...]]:
+    """ "aged | âgé de" -> {("aged",), ("âgé", "de")}: lower-cased word sequences."""
+    return frozenset(tuple(p.split()) for p in spec.split("|") if p.strip())
+
+
+_MONTHS_BEFORE: Final = frozenset(_MONTHS_CAPITALISED.split("|"))
+_MONTHS_ANY_BEFORE: Final = _phrases(_MONTHS_ANY_CASE)
+# "in 2015", "depuis 2019", "zomer 2015": a year.
+_YEAR_WORDS: Final = _phrases(
+    """in|since|of|by|from|until|to|before|after|during|year|summer|spring|autumn|winter|early
+    |late|mid|en|depuis|de|dès|avant|après|année|été|hiver|sinds|van|tot|jaar|zomer|desde|del
+    |año|verano|seit|im|jahr|sommer|the"""
+)
+_CLOCK_WORDS: Final = _phrases(
+    """at|by|until|till|from|before|after|around|about|à|a|vers|dès|jusqu'à|avant|après|om|tot
+    |vanaf|rond|tegen|a las|hasta las|desde las|sobre las|um|gegen|ab|bis"""
+)
+# "at 6" is a time; French "à 10" alone is usually not ("on en est à 10").
+_AT_WORDS: Final = _phrases("at|om|um|a las")
+_CURRENCY_SIGN_CHARS: Final = frozenset("£₤€$¥₺₹₽")
+# Hours after these are a clock time ("à 14 heures", "peu après 4 heures"); "about 6 hours" is
+# a duration.
+_CLOCK_HOURS_WORDS: Final = _phrases(
+    """à|vers|dès|jusqu'à|à partir de|après|avant|om|tegen|rond|a las|hasta las|desde las
+    |sobre las|um|gegen|ab"""
+)
+_DURATION_WORDS: Final = _phrases(
+    """en|pendant|durant|in|for|during|après|after|over|binnen|within|than|que|dan|ruim|bijna
+    |près de|plus de|moins de|casi|más de|mehr als|fast"""
+)
+_AGE_WORDS: Final = _phrases(
+    """aged|age|ages|aged between|aged of|aged under|aged over|âgé|âgée|âgés|âgées|âgé de
+    |âgée de|âgés de|âgées de|âgés entre|leeftijd van|edad de|im alter von|alter"""
+)
+_AGE_OF_LINKS: Final = frozenset({"de", "van", "d'"})
+_TERM_NOUNS: Final = frozenset(
+    """peine prison détention réclusion emprisonnement période durée contrat bail concession
+    straf celstraf gevangenisstraf periode duur contract concessie condena pena prisión periodo
+    contrato concesión""".split()
+)
+_PERSON_NOUNS: Final = frozenset(
+    """homme femme jeune garçon fille enfant adolescent bébé man vrouw jongen meisje kind
+    jongere hombre mujer joven niño niña chico chica menor bebé""".split()
+)
+_AGE_BARE_WORDS: Final = _phrases("under|over|now|below")
+_AGE_COMMA_NOUNS: Final = frozenset({"man", "woman", "boy", "girl", "homme", "femme"})
+_AGO_WORDS: Final = _phrases(
+    "il y a|hace|vor|y a plus de|y a près de|y a environ|y a moins de|hace más de|hace casi"
+)
+_WINDOW_WORDS: Final = _phrases(
+    """past|last|previous|preceding|first|next|coming|following|recent|within|dernière
+    |dernières|derniers|première|premières|premiers|prochaine|prochaines|prochains|afgelopen
+    |laatste|voorbije|vorige|eerste|komende|binnen|últimos|últimas|primeros|primeras|próximos
+    |próximas|pasados|pasadas|letzten|ersten|vergangenen|kommenden|nächsten|innerhalb von"""
+)
+_RANK_WORDS: Final = _phrases(
+    "no|nos|nr|num|number|número|numéro|nummer|rank|ranked|top|position|n°|nº|no.|nr."
+)
+_LABEL_WORDS: Final = frozenset(
+    """
+    junction j deck page p pp article art section chapter paragraph clause annex appendix
+    schedule rule regulation directive resolution platform gate berth pier quay dock terminal
+    hangar route road highway motorway interstate exit sortie autoroute afrit salida muelle quai
+    kade porte flight room line bus level phase stage tier category class grade zone sector lot
+    block box ward boeing airbus covid sars version v vol volume issue season episode part act
+    artikel artículo pagina página seite kapitel paragraaf hoofdstuk capítulo figure fig table
+    step operation opération protocol protocole amendment bill loi wet ley cup league division
+    channel radio apollo euro windows iphone ww tranche lijn línea ligne gleis tor brexit
+    frontex code quayside unit cell bay lane track camp war force windkracht beaufort fuerza
+    """.split()
+)
+_STANDARD_SIZE_WORDS: Final = _phrases("équivalent|équivalents|equivalent")
+_VERBAL_MULTIPLIERS: Final = _phrases(
+    """divided by|multiplied by|divisé par|divisée par|divisés par|divisées par|multiplié par
+    |multipliée par|multipliés par|multipliées par|gedeeld door|vermenigvuldigd met
+    |dividido por|dividida por|divididos por|divididas por|multiplicado por|multiplicada por
+    |geteilt durch|multipliziert mit"""
+)
+_VAGUE_WORDS: Final = _phrases("tens of|dozens of|hundreds of|thousands of")
+_RATIO_WORDS: Final = _phrases(
+    """one in|1 in|one out of|1 out of|un sur|une sur|1 sur|één op|een op|1 op|uno de cada
+    |una de cada|1 de cada|einer von|eine von|1 von"""
+)
+_FRAME_WORDS: Final = _phrases("in|over|across|within|during|en|sur|binnen|über|durante|innerhalb")
+_BETWEEN_WORDS: Final = frozenset({"between", "entre", "tussen", "zwischen"})
+_FROM_WORDS: Final = frozenset({"from", "de", "van", "von", "desde"})
+_GROUP_QUALIFIERS: Final = frozenset(
+    """about around some up to more than at least over nearly almost environ près de plus
+    ongeveer zo'n ruim unos más etwa über""".split()
+)
+_STRIP: Final = "\"'“”‘’«»()[]"
+_ELISIONS: Final = frozenset(
+    {"qu'", "d'", "l'", "j'", "n'", "s'", "c'", "jusqu'", "lorsqu'", "puisqu'"}
+)
+_CLAUSE_END: Final = tuple(",.;:!?)»”")
+
+
+@dataclass(frozen=True, slots=True)
+class _Before:
+    """The words just before a number, split once and shared by every check.
+
+    ``words`` are lower-cased and stop at the last clause punctuation ("In 2019, 39 people":
+    no word before 39); ``raw`` are the whitespace-separated tokens as written; ``touching``
+    is what is glued to the number ("£", "(", "Covid-").
+    """
+
+    words: tuple[str, ...]
+    raw: tuple[str, ...]
+    touching: str
+
+    def follows(self, phrases: frozenset[tuple[str, ...]]) -> bool:
+        """True when the number comes right after one of ``phrases``."""
+        words = self.words
+        return any(words[-k:] in phrases for k in range(1, min(4, len(words)) + 1))
+
+    @property
+    def last(self) -> str:
+        return self.words[-1] if self.words else ""
+
+
+def _before(text: str, pos: int) -> _Before:
+    start = max(0, pos - 64)
+    window = text[start:pos]
+    tokens = window.split()
+    if start and tokens and not window[0].isspace() and not text[start - 1].isspace():
+        tokens.pop(0)  # the window starts in the middle of a word
+    touching = ""
+    if tokens and not window[-1].isspace():
+        touching = tokens.pop()
+    raw = tuple(tokens[-6:])
+    words: list[str] = []
+    for token in reversed(raw):
+        if token.endswith(_CLAUSE_END):
+            break
+        word = token.strip(_STRIP).lower()
+        head, quote, tail = word.rpartition("'") if "'" in word else word.rpartition("’")
+        if quote and head + "'" in _ELISIONS:
+            word = tail  # "qu'entre" -> "entre", "d'environ" -> "environ"
+        words.append(word)
+    words.reverse()
+    return _Before(tuple(words), raw, touching)
+
+
 # --- working values ---------------------------------------------------------------------------
 
 
@@ -630,6 +713,35 @@ class _Doc:
         return self.sentences[max(i, 0)] if self.sentences else (0, len(self.text))
 
 
+@dataclass(slots=True)
+class _Around:
+    """One number with what is written around it; the noun after it is read on demand."""
+
+    doc: _Doc
+    n: Number
+    before: _Before
+    unit_match: re.Match[str] | None
+    _noun: str | None = None
+    _noun_read: bool = False
+
+    @property
+    def unit(self) -> str | None:
+        """Code of the unit written right after the number, if any."""
+        if self.unit_match is None:
+            return None
+        word = self.unit_match.group("unit")
+        return _UNIT_WORDS.get(word.lower(), word) if len(word) > 1 else word
+
+    def noun(self) -> str | None:
+        if not self._noun_read:
+            self._noun, self._noun_read = _noun_at(self.doc, self.n.end), True
+        return self._noun
+
+
+def _around(doc: _Doc, n: Number) -> _Around:
+    return _Around(doc, n, _before(doc.text, n.start), _UNIT.match(doc.text, n.end))
+
+
 @dataclass(frozen=True, slots=True)
 class _Quantity:
     """A number with its currency, magnitude and unit; ``unit`` is None for a bare number."""
@@ -640,8 +752,6 @@ class _Quantity:
     unit: str | None
     #: Index of the first number after this quantity (more than one for "2 hours 30 minutes").
     after: int
-    #: The number's own span (without currency or unit).
-    number_end: int
 
 
 @dataclass(slots=True)
@@ -659,123 +769,154 @@ class _Draft:
     subject: str | None = None
     period: str | None = None
     previous: float | None = None
+    #: No counted noun after it: its subject was borrowed and may be replaced.
+    bare: bool = False
 
 
 # --- exclusions -------------------------------------------------------------------------------
 
 
-def _left(doc: _Doc, pos: int, pattern: re.Pattern[str], width: int = 40) -> bool:
-    return pattern.search(doc.text, max(0, pos - width), pos) is not None
-
-
-def _is_date(doc: _Doc, n: Number) -> bool:
-    text = doc.text
+def _is_date(a: _Around) -> bool:
+    n = a.n
     if n.spelled or n.value > 31 or not n.value.is_integer() or n.scale != 1.0:
         return False
-    return bool(_MONTH_AFTER.match(text, n.end) or _left(doc, n.start, _MONTH_BEFORE, 16))
+    if _MONTH_AFTER.match(a.doc.text, n.end):
+        return True
+    raw = a.before.raw
+    return bool(
+        raw and not a.before.touching and (raw[-1].rstrip(".") in _MONTHS_BEFORE)
+    ) or a.before.follows(_MONTHS_ANY_BEFORE)
 
 
-def _is_year(doc: _Doc, n: Number) -> bool:
-    raw = doc.text[n.start : n.end]
+def _is_year(a: _Around) -> bool:
+    n, text = a.n, a.doc.text
+    raw = text[n.start : n.end]
     if n.spelled or len(raw) != 4 or not raw.isdigit() or not 1800 <= n.value <= 2100:
-        return _left(doc, n.start, _SEASON_BEFORE, 6)
-    if _left(doc, n.start, _YEAR_PREPOSITION, 20) or _left(doc, n.start, _MONTH_BEFORE, 16):
+        return _SEASON_BEFORE.search(a.before.touching) is not None  # "2015-16"
+    if a.before.follows(_YEAR_WORDS) or (a.before.raw and a.before.raw[-1] in _MONTHS_BEFORE):
         return True
     # "2000 migrants" is a count, "in 2015" a year: a year-like number is a year unless a
-    # counted noun, a unit or a currency follows it at once.
-    return _noun_at(doc, n.end) is None and _UNIT.match(doc.text, n.end) is None
+    # known counted noun, a unit or a currency follows it at once.
+    noun = a.noun()
+    return (noun is None or noun == "things") and a.unit_match is None
 
 
-def _is_clock_time(doc: _Doc, n: Number) -> bool:
-    text = doc.text
+def _is_clock_time(a: _Around) -> bool:
+    n, text = a.n, a.doc.text
     if _TIME_AFTER.match(text, n.end):
         return True
-    raw = text[n.start : n.end]
-    if n.spelled or n.value > 24:
+    if n.spelled or n.value > 24 or a.before.touching[-1:] in _CURRENCY_SIGN_CHARS:
         return False
-    clock_cue = _left(doc, n.start, _CLOCK_BEFORE, 16)
+    raw = text[n.start : n.end]
     if "." in raw or ":" in raw:
-        # "at 10.30": a decimal with two digits after the point, after a clock preposition.
-        return clock_cue and len(raw.split(".")[-1]) == 2
+        # "at 10.30": two digits after the point, after a clock preposition.
+        return len(raw.split(".")[-1]) == 2 and a.before.follows(_CLOCK_WORDS)
     hours = _GLUED_HOURS.match(text, n.end)
     if hours is not None:
         # "14h30" is a clock time unless it follows "en", "pendant"…; "48h" only after "à".
         if hours.group("min") is not None:
-            return not _left(doc, n.start, _DURATION_BEFORE, 16)
-        return clock_cue
-    unit = _UNIT.match(text, n.end)
-    if unit is None or _UNIT_WORDS.get(unit.group("unit").lower()) != "h":
-        return clock_cue and _noun_at(doc, n.end) is None and _left(doc, n.start, _AT_BEFORE, 6)
-    # "à 14 heures", "peu après 4 heures"; but "about 6 hours", "4 heures de marche" are
-    # durations.
-    return _left(doc, n.start, _CLOCK_HOURS_BEFORE, 16) and not _DURATION_OF.match(text, unit.end())
+            return not a.before.follows(_DURATION_WORDS)
+        return a.before.follows(_CLOCK_WORDS)
+    if a.unit != "h":
+        # "at 6": a bare small number after "at" / "à" / "om".
+        return a.before.follows(_AT_WORDS) and a.noun() is None and a.unit_match is None
+    assert a.unit_match is not None
+    return a.before.follows(_CLOCK_HOURS_WORDS) and not _DURATION_OF.match(text, a.unit_match.end())
 
 
-def _is_age(doc: _Doc, n: Number) -> bool:
-    text = doc.text
-    if _AGE_AFTER.match(text, n.end) or _left(doc, n.start, _AGE_BEFORE, 30):
+def _is_age(a: _Around) -> bool:
+    n, text, before = a.n, a.doc.text, a.before
+    if _AGE_AFTER.match(text, n.end) or before.follows(_AGE_WORDS):
         return True
-    unit = _UNIT.match(text, n.end)
-    if unit is not None and _UNIT_WORDS.get(unit.group("unit").lower()) == "year":
-        word = unit.group("unit").lower()
-        # "un homme de 34 ans", "een man van 34 jaar", "un joven de 24 años"
-        if word in {"ans", "jaar", "años", "jahre"} and _left(doc, n.start, _AGE_OF_BEFORE, 6):
-            return not re.match(r"\s+(?:de\s+prison|cel|de\s+cárcel)", text[unit.end() :])
-    if n.value >= 120 or not n.value.is_integer():
+    if a.unit == "year" and a.unit_match is not None and n.value.is_integer():
+        # "un homme de 34 ans", "een man van 34 jaar", "un Soudanais de 24 ans"; but "une
+        # enquête de deux ans", "een straf van 3 jaar" are durations.
+        word = a.unit_match.group("unit").lower()
+        if word in {"ans", "jaar", "años", "jahre"}:
+            if _RETIRE_AFTER.match(text, a.unit_match.end()):
+                return True  # "op 60 jaar met pensioen"
+            if _person_of(before, n) and not _PRISON_AFTER.match(text, a.unit_match.end()):
+                return True
+    if n.value >= 120 or not n.value.is_integer() or n.spelled:
         return False
-    # "John Smith (34)", "Sarah Whitcombe, 39, set off", "the man, now 71,"
-    if text[n.end : n.end + 1] == ")" and _left(doc, n.start, _AGE_PARENS, 40):
+    raw = before.raw
+    # "John Smith (34)"
+    if before.touching == "(" and text[n.end : n.end + 1] == ")" and raw and raw[-1][:1].isupper():
         return True
-    if _AGE_COMMA_AFTER.match(text, n.end) and _left(doc, n.start, _AGE_COMMA_BEFORE, 40):
-        return True
+    # "Sarah Whitcombe, 39, set off", "the man, now 71, arrived"
+    if _AGE_COMMA_AFTER.match(text, n.end) and not before.touching and raw:
+        named = raw[-2] if raw[-1] == "now" and len(raw) > 1 else raw[-1]
+        if named.endswith(",") and (
+            named[:1].isupper() or named.rstrip(",").lower() in _AGE_COMMA_NOUNS
+        ):
+            return True
     # "44 of them under 18", "most of them now over 100": a bare number after under/over.
-    return _left(doc, n.start, _AGE_BARE_BEFORE, 12) and _noun_at(doc, n.end) is None
+    return before.follows(_AGE_BARE_WORDS) and a.noun() is None and a.unit_match is None
 
 
-def _is_window(doc: _Doc, n: Number) -> bool:
+def _person_of(before: _Before, n: Number) -> bool:
+    """ "un homme de 34", "een man van 34", "un docker de 52": a person, "of", an age.
+
+    A sentence ("une peine de 15 ans") or a small number in words ("une enquête de deux ans")
+    is a duration.
+    """
+    raw, words = before.raw, before.words
+    if len(words) < 2 or words[-1] not in _AGE_OF_LINKS or words[-2] in _TERM_NOUNS:
+        return False
+    person = words[-2]
+    if person in _PERSON_NOUNS or raw[-2][:1].isupper() or _NOUNS.get(person) in _PEOPLE:
+        return True
+    return not n.spelled and 12 <= n.value <= 110
+
+
+def _is_window(a: _Around) -> bool:
     """ "in the past 24 hours", "les 12 derniers mois", "two weeks ago": frames, not figures."""
-    text = doc.text
-    if (season := _LONG_TIME_AFTER.match(text, n.end)) is not None:
-        return bool(_left(doc, n.start, _AGO_BEFORE, 12) or _AGO_AFTER.match(text, season.end()))
-    unit = _UNIT.match(doc.text, n.end)
-    if unit is None or _UNIT_WORDS.get(unit.group("unit").lower()) not in _DURATION_SECONDS:
+    text, before = a.doc.text, a.before
+    if (season := _LONG_TIME_AFTER.match(text, a.n.end)) is not None:
+        return before.follows(_AGO_WORDS) or bool(_AGO_AFTER.match(text, season.end()))
+    if a.unit not in _DURATION_SECONDS or a.unit_match is None:
         return False
     return bool(
-        _left(doc, n.start, _WINDOW_BEFORE, 30)
-        or _left(doc, n.start, _AGO_BEFORE, 12)
-        or _AGO_AFTER.match(text, unit.end())
-        or _WINDOW_AFTER_FR.match(text, n.end)
+        before.follows(_WINDOW_WORDS)
+        or before.follows(_AGO_WORDS)
+        or _AGO_AFTER.match(text, a.unit_match.end())
+        or _WINDOW_AFTER.match(text, a.n.end)
     )
 
 
-def _is_label(doc: _Doc, n: Number) -> bool:
+def _is_label(a: _Around) -> bool:
     """Ordinals, ranks, road/page/article numbers, product names, URLs, footnotes."""
-    text = doc.text
+    n, text, before = a.n, a.doc.text, a.before
     if not n.spelled and _ORDINAL_AFTER.match(text, n.end):
         return True
-    if _left(doc, n.start, _GLUED_LABEL_BEFORE, 3) or _left(doc, n.start, _URL_BEFORE, 60):
+    touching = before.touching
+    if touching:
+        if touching[-1] in "#[/" or touching.endswith(("n°", "nº", "No.")):
+            return True  # "#3", "[3]", "24/7"
+        if len(touching) > 1 and touching[-1] == "-" and touching[-2].isalpha():
+            return True  # "Covid-19", "F-35"
+        if "://" in touching or "www." in touching or "@" in touching:
+            return True
+    if before.follows(_RANK_WORDS):
         return True
-    if text[n.end : n.end + 1] == "]" and text[n.start - 1 : n.start] == "[":
-        return True
-    if _left(doc, n.start, _RANK_BEFORE, 12):
-        return True
-    if _left(doc, n.start, _LABEL_BEFORE, 24):
-        return _UNIT.match(text, n.end) is None and _noun_at(doc, n.end) is None
+    last = before.last.rstrip(".")
+    if last in _LABEL_WORDS or (last.endswith("s") and last[:-1] in _LABEL_WORDS):
+        return a.unit_match is None and a.noun() is None
     return False
 
 
-def _is_speed(doc: _Doc, n: Number) -> bool:
-    """ "130 km/h", "40 knots": speeds are not in the unit vocabulary (weather, not borders)."""
-    return _SPEED_AFTER.match(doc.text, n.end) is not None
+def _is_speed(a: _Around) -> bool:
+    """ "130 km/h", "40 knots": speeds are not in the unit vocabulary."""
+    return _SPEED_AFTER.match(a.doc.text, a.n.end) is not None
 
 
-def _is_glued_word(doc: _Doc, n: Number) -> bool:
+def _is_glued_word(a: _Around) -> bool:
     """Digits glued to letters that are no unit or magnitude: "1930s", "4G", "3am"."""
-    text = doc.text
+    n, text = a.n, a.doc.text
     if n.spelled or not text[n.end : n.end + 1].isalpha():
         return False
     return not (
-        _UNIT.match(text, n.end)
+        a.unit_match
         or _MILLION_M.match(text, n.end)
         or _GLUED_HOURS.match(text, n.end)
         or _CURRENCY_AFTER.match(text, n.end)
@@ -784,42 +925,28 @@ def _is_glued_word(doc: _Doc, n: Number) -> bool:
     )
 
 
-def _is_shape_excluded(doc: _Doc, n: Number) -> bool:
-    """Fractions, ratios, vague plurals, hyphenated words that are not units ("one-off")."""
-    text = doc.text
+def _is_shape_excluded(a: _Around) -> bool:
+    """Fractions, ratios, verbal multipliers, words after a hyphen that are no unit."""
+    n, text, before = a.n, a.doc.text, a.before
     if _FRACTION_AFTER.match(text, n.end):
         return True
     if n.value <= 20 and _RATIO_AFTER.match(text, n.end):
         return True  # "one in five", "3 out of 4"
     if _ONE_OF.match(text, n.start, n.end + 8) or _STANDARD_SIZE.match(text, n.end):
         return True
-    if _left(doc, n.start, _STANDARD_SIZE_BEFORE, 14):
-        return True
-    if _left(doc, n.start, _VERBAL_MULTIPLIER_BEFORE, 24):
-        return True
-    if _left(doc, n.start, _VAGUE_BEFORE, 20) or _left(doc, n.start, _RATIO_BEFORE, 24):
-        return True
+    for phrases in (_STANDARD_SIZE_WORDS, _VERBAL_MULTIPLIERS, _VAGUE_WORDS, _RATIO_WORDS):
+        if before.follows(phrases):
+            return True
     hyphen = _HYPHEN_WORD_AFTER.match(text, n.end)
     return bool(
         hyphen
-        and not _UNIT.match(text, n.end)
+        and a.unit_match is None
         and not _TIMES.match(text, n.end)
         and hyphen.group(1).lower() not in _NOUNS  # "a 40-lorry fleet" counts lorries
     )
 
 
-_RATIO_BEFORE: Final = re.compile(
-    r"\b(?:one|1|un|une|een|één|uno|una|ein|eine)[ \u00a0]+(?:in|out\s+of|sur|op|de\s+cada|von)"
-    r"[ \u00a0]+\Z",
-    _I,
-)
-
-_SPEED_AFTER: Final = re.compile(
-    r"[ \u00a0]?(?:km/h|kmh|km\s+(?:per|an|à\s+l')\s+(?:hour|heure)|kph|mph|miles\s+(?:per|an)"
-    r"\s+hour|knots?|nœuds|noeuds|knopen|nudos|knoten)\b",
-    _I,
-)
-_EXCLUSIONS: Final[tuple[Callable[[_Doc, Number], bool], ...]] = (
+_EXCLUSIONS: Final[tuple[Callable[[_Around], bool], ...]] = (
     _is_speed,
     _is_label,
     _is_glued_word,
@@ -832,8 +959,8 @@ _EXCLUSIONS: Final[tuple[Callable[[_Doc, Number], bool], ...]] = (
 )
 
 
-def _excluded(doc: _Doc, n: Number) -> bool:
-    return any(check(doc, n) for check in _EXCLUSIONS)
+def _excluded(a: _Around) -> bool:
+    return any(check(a) for check in _EXCLUSIONS)
 
 
 # --- quantities -------------------------------------------------------------------------------
@@ -854,10 +981,11 @@ def _currency_after(doc: _Doc, pos: int) -> tuple[str, int] | None:
         return None
     if match.group("sign"):
         return _CURRENCY_SIGNS[match.group("sign")], match.end()
-    return _CURRENCY_WORDS[re.sub(r"\s+", " ", match.group("word").lower())], match.end()
+    return _CURRENCY_WORDS[" ".join(match.group("word").lower().split())], match.end()
 
 
-def _read_money(doc: _Doc, n: Number) -> _Quantity | None:
+def _read_money(doc: _Doc, i: int) -> _Quantity | None:
+    n = doc.numbers[i]
     before = _currency_before(doc, n)
     start, end, value = n.start, n.end, n.value
     code = None
@@ -866,51 +994,43 @@ def _read_money(doc: _Doc, n: Number) -> _Quantity | None:
         value = -value if minus else value
     million = _MILLION_M.match(doc.text, end) if n.scale == 1.0 and not n.spelled else None
     if million is not None and (code or _currency_after(doc, million.end())):
-        value, end = value * 1e6, million.end()
+        value, end = value * 1e6, million.end()  # "£7m", "7m euros"
     after = _currency_after(doc, end)
     if after is not None:
         code, end = after
     if code is None:
         return None
-    return _Quantity(start, end, value, code, _next_index(doc, end), n.end)
-
-
-def _next_index(doc: _Doc, pos: int) -> int:
-    return bisect.bisect_left(doc.number_starts, pos)
+    return _Quantity(start, end, value, code, bisect.bisect_left(doc.number_starts, end))
 
 
 def _read_quantity(doc: _Doc, i: int) -> _Quantity:
     """The number at index ``i`` with whatever currency, magnitude and unit go with it."""
     n = doc.numbers[i]
     text = doc.text
-    money = _read_money(doc, n)
+    money = _read_money(doc, i)
     if money is not None:
         return money
-    bare = _Quantity(n.start, n.end, n.value, None, i + 1, n.end)
     if (percent := _PERCENT.match(text, n.end)) is not None:
-        return _Quantity(n.start, percent.end(), n.value, "percent", i + 1, n.end)
+        return _Quantity(n.start, percent.end(), n.value, "percent", i + 1)
     if (times := _TIMES.match(text, n.end)) is not None:
-        return _Quantity(n.start, times.end(), n.value, "times", i + 1, n.end)
+        return _Quantity(n.start, times.end(), n.value, "times", i + 1)
     if not n.spelled and (hours := _GLUED_HOURS.match(text, n.end)) is not None:
         minutes = int(hours.group("min") or 0)
-        if minutes:
-            return _Quantity(n.start, hours.end(), n.value * 60 + minutes, "min", i + 1, n.end)
-        return _Quantity(n.start, hours.end(), n.value, "h", i + 1, n.end)
+        if minutes:  # "2h30" = 150 min
+            return _Quantity(n.start, hours.end(), n.value * 60 + minutes, "min", i + 1)
+        return _Quantity(n.start, hours.end(), n.value, "h", i + 1)
     unit = _UNIT.match(text, n.end)
     if unit is None and (n.collective or n.scale > 1):
-        # "une quarantaine de kilomètres", "2 millions de tonnes"
-        unit = _UNIT_OF.match(text, n.end)
+        unit = _UNIT_OF.match(text, n.end)  # "une quarantaine de kilomètres"
     if unit is None:
-        return bare
+        return _Quantity(n.start, n.end, n.value, None, i + 1)
     word = unit.group("unit")
     if word == "m" and not n.spelled and _noun_at(doc, unit.end()) in _PEOPLE:
         # "5m people" is five million, not five metres.
-        return _Quantity(n.start, unit.end(), n.value * 1e6, None, i + 1, n.end)
-    code = _UNIT_WORDS[re.sub(r"\s+", " ", word.lower())] if len(word) > 1 else word
-    quantity = _Quantity(n.start, unit.end(), n.value, code, i + 1, n.end)
-    if code in _DURATION_SECONDS:
-        return _compound_duration(doc, quantity)
-    return quantity
+        return _Quantity(n.start, unit.end(), n.value * 1e6, None, i + 1)
+    code = _UNIT_WORDS[" ".join(word.lower().split())] if len(word) > 1 else word
+    quantity = _Quantity(n.start, unit.end(), n.value, code, i + 1)
+    return _compound_duration(doc, quantity) if code in _DURATION_SECONDS else quantity
 
 
 def _compound_duration(doc: _Doc, first: _Quantity) -> _Quantity:
@@ -929,25 +1049,25 @@ def _compound_duration(doc: _Doc, first: _Quantity) -> _Quantity:
             break
         total = total * (_DURATION_SECONDS[unit] // _DURATION_SECONDS[code]) + nxt.value
         unit, end, after = code, part.end(), after + 1
-    return _Quantity(first.start, end, total, unit, after, first.number_end)
+    return _Quantity(first.start, end, total, unit, after)
 
 
-# --- ranges, rates, previous values -----------------------------------------------------------
-
-_BETWEEN_WORDS: Final = frozenset({"between", "entre", "tussen", "zwischen"})
+# --- ranges, rates, earlier values ------------------------------------------------------------
 
 
 class _Score:
-    """Marker: two numbers joined like a sports score ("won 2-1"); neither is a figure."""
+    """Two numbers joined like a sports score ("won 2-1"): neither is a figure."""
 
 
 _SCORE: Final = _Score()
 
 
-def _read_range(doc: _Doc, i: int, low: _Quantity) -> tuple[_Quantity, int] | _Score | None:
+def _read_range(
+    doc: _Doc, low: _Quantity, before: _Before
+) -> tuple[_Quantity, int] | _Score | None:
     """The high end of a range starting with ``low``, and where the range starts."""
     j = low.after
-    if j >= len(doc.numbers):
+    if j >= len(doc.numbers) or doc.numbers[j].start - low.end > 16:
         return None
     high = _read_quantity(doc, j)
     text = doc.text
@@ -955,30 +1075,49 @@ def _read_range(doc: _Doc, i: int, low: _Quantity) -> tuple[_Quantity, int] | _S
     # A unit on the low end only ("rose 6% to 11.7 million") is two figures, not a range.
     if len(gap) > 12 or (low.unit is not None and high.unit != low.unit):
         return None
-    opener = _RANGE_OPEN.search(text, max(0, low.start - 12), low.start)
-    if opener is not None:
-        word = opener.group("word").lower()
-        if word in _BETWEEN_WORDS and _RANGE_AND.fullmatch(gap):
-            return high, opener.start()
-        if word not in _BETWEEN_WORDS and _RANGE_TO.fullmatch(gap):
-            # "rose from 2,000 to 5,000" is a change: the earlier value is linked later.
-            changed = _left(doc, opener.start(), _CHANGE_BEFORE, 100)
-            return None if changed else (high, opener.start())
+    if low.start != doc.numbers[low.after - 1].start:
+        before = _before(text, low.start)  # "between €1,500 and €3,000": words before the "€"
+    opener = _range_opener(before)
+    if opener in _BETWEEN_WORDS and _RANGE_AND.fullmatch(gap):
+        return high, _word_start(text, low.start, before)
+    if opener in _FROM_WORDS and _RANGE_TO.fullmatch(gap):
+        # "rose from 2,000 to 5,000" is a change; the earlier value is linked later.
+        start = _word_start(text, low.start, before)
+        changed = _CHANGE_BEFORE.search(text, max(0, start - 100), start) is not None
+        return None if changed else (high, start)
     if _RANGE_TO.fullmatch(gap) is None:
         return None
     dashed = gap.strip() in {"-", "–", "—"}
-    if dashed and (_left(doc, low.start, _SCORE_BEFORE, 40) or high.value <= low.value):
+    if dashed and (
+        high.value <= low.value or _SCORE_BEFORE.search(text, max(0, low.start - 40), low.start)
+    ):
         return _SCORE if low.unit is None and high.unit is None else None
-    if not dashed and _left(doc, low.start, _CHANGE_BEFORE, 40):
+    if not dashed and _CHANGE_BEFORE.search(text, max(0, low.start - 40), low.start):
         return None  # "went up 20 to 30" reads as a change, not a range
     return (high, low.start) if high.value > low.value else None
 
 
+def _range_opener(before: _Before) -> str:
+    """ "between", "entre", "tussen (de)", "from", "de", "van" right before the low end."""
+    if before.touching:
+        return ""
+    words = before.words
+    if len(words) >= 2 and words[-1] in {"de", "the"} and words[-2] in _BETWEEN_WORDS:
+        return words[-2]  # "tussen de 1.500 en 4.000 euro"
+    return before.last
+
+
+def _word_start(text: str, pos: int, before: _Before) -> int:
+    """Start of the range opener before ``pos`` ("between" in "between 30 and 40")."""
+    k = 2 if before.words[-1] in {"de", "the"} and before.words[-2] in _BETWEEN_WORDS else 1
+    return text.rfind(before.raw[-k], 0, pos)
+
+
 def _range_low(doc: _Doc, i: int, low: _Quantity, high: _Quantity) -> float:
     """Low end of "3 to 4 million" / "£3-4m": it shares the high end's magnitude."""
-    n_low = doc.numbers[i]
     n_high = doc.numbers[low.after]
     factor = high.value / n_high.value if n_high.value else 1.0
+    n_low = doc.numbers[i]
     if low.value == n_low.value and factor > 1 and low.value * factor <= high.value:
         return low.value * factor
     return low.value
@@ -993,27 +1132,27 @@ def _rate_at(doc: _Doc, pos: int) -> tuple[str, int] | None:
     return _PERIODS[word.lower()], match.end()
 
 
-def _link_previous(doc: _Doc, drafts: list[_Draft], bare: set[int]) -> None:
+def _link_previous(doc: _Doc, drafts: list[_Draft]) -> None:
     """ "150 a night, down from 2,000": 2,000 is the previous value of the 150 figure."""
     text = doc.text
-    for k in range(len(drafts) - 1):
-        a, b = drafts[k], drafts[k + 1]
+    for a, b in pairwise(drafts):
         gap = text[a.end : b.start]
-        if _PREVIOUS_GAP.fullmatch(gap) and (k + 1 in bare or b.subject == a.subject):
+        if _PREVIOUS_GAP.fullmatch(gap) and (b.bare or b.subject == a.subject):
             a.previous = b.value
-            _inherit(b, a, k + 1 in bare)
+            _inherit(b, a)
         elif (
-            re.fullmatch(r"\s+(?:to|à|naar|tot|a|auf)\s+", gap, _I)
-            and _left(doc, a.start, re.compile(r"\b(?:from|de|van|von|desde)\s+\Z", _I), 8)
-            and _left(doc, a.start, _CHANGE_BEFORE, 50)
+            _TO_GAP.fullmatch(gap)
+            and _FROM_BEFORE.search(text, max(0, a.start - 8), a.start)
+            and _CHANGE_BEFORE.search(text, max(0, a.start - 60), a.start)
         ):
             # "rose from 2,000 to 5,000": the later number is the current value.
             b.previous = a.value
-            _inherit(a, b, k in bare)
+            _inherit(a, b)
 
 
-def _inherit(target: _Draft, source: _Draft, target_bare: bool) -> None:
-    if target_bare:
+def _inherit(target: _Draft, source: _Draft) -> None:
+    """A bare earlier value measures what its figure measures."""
+    if target.bare:
         target.subject = source.subject
         if target.unit is None:
             target.unit = source.unit
@@ -1039,32 +1178,44 @@ def _noun_at(doc: _Doc, pos: int) -> str | None:
             continue
         if word in _STOP_WORDS:
             return None
-        if not english:
-            # A noun the lexicon does not know ("650 salles"): counted, but not in English.
-            plain = word.replace("-", "")
-            return "things" if plain.isalpha() and raw[i].islower() and len(plain) > 2 else None
-        if len(word) > 3 and word.endswith("s") and word.isalpha():
-            return word  # an English plural the lexicon does not know: "14 platforms"
-        if raw[i].isupper() and 1 < len(raw[i]) < 6:
-            return word  # an acronym: "3.8 million TEU"
+        noun = _unknown_noun(raw[i], english)
+        if noun is not None or not english:
+            return noun
+        # An English word that does not look like a counted noun ("senior", "shipping"):
+        # the noun may follow it.
+    return None
+
+
+def _unknown_noun(word: str, english: bool) -> str | None:
+    """A noun the lexicon does not know: "14 platforms", "3.8 million TEU", "650 salles"."""
+    plain = word.replace("-", "")
+    if not english:
+        # Counted all the same, but the subject must be English. A plural ending keeps verbs
+        # out ("la film uit 2017 vertelt").
+        plural = word.endswith(("s", "x", "en", "e", "n"))
+        return (
+            "things" if plain.isalpha() and word.islower() and len(plain) > 2 and plural else None
+        )
+    if len(word) > 3 and word.islower() and word.endswith("s") and word.isalpha():
+        return word
+    if word.isupper() and 1 < len(word) < 6:
+        return word.lower()
     return None
 
 
 def _sentence_noun(doc: _Doc, sentence: tuple[int, int], pos: int) -> str | None:
     """The lexicon noun of the sentence nearest to ``pos``, preferring one before it."""
     before: str | None = None
-    after: str | None = None
     words = list(_SENTENCE_WORD.finditer(doc.text, sentence[0], sentence[1]))
     lowered = [w.group().lower() for w in words]
     for i, word in enumerate(words):
         noun = _NOUNS.get(" ".join(lowered[i : i + 2])) or _NOUNS.get(lowered[i])
         if noun is None or noun in {"nights", "countries", "ports"}:
             continue
-        if word.start() < pos:
-            before = noun
-        elif after is None:
-            after = noun
-    return before or after
+        if word.start() >= pos:
+            return before or noun
+        before = noun
+    return before
 
 
 def _number_of(doc: _Doc, sentence: tuple[int, int]) -> str | None:
@@ -1076,28 +1227,16 @@ def _number_of(doc: _Doc, sentence: tuple[int, int]) -> str | None:
     return _NOUNS.get(" ".join(words)) or _NOUNS.get(words[0]) or words[0]
 
 
-def _count_subject(
-    doc: _Doc, d: _Draft, sentence: tuple[int, int], drafts: list[_Draft]
-) -> tuple[str | None, bool]:
-    """Subject of a count and whether the number is bare (no counted noun after it)."""
-    noun = _noun_at(doc, d.tail)
-    if noun is not None:
-        return _with_outcome(doc, d, noun), False
-    if d.spelled and d.period is None and not _BARE_VERB_AFTER.match(doc.text, d.tail):
-        # "the two of us": a number in words needs a noun, unless it is the earlier value of
-        # another figure ("12 minutes instead of two"); kept weak until then.
-        return _WEAK, True
-    if d.period is not None and _ATTEMPT_CUE.search(doc.text, sentence[0], sentence[1]):
-        return "attempts", True
-    noun = (
-        _group_before(doc, d)
-        or _number_of(doc, sentence)
-        or _sentence_noun(doc, sentence, d.start)
-        or _previous_noun(d, drafts)
-    )
-    if noun is None:
-        return ("things" if d.period else None), True
-    return _with_outcome(doc, d, noun), True
+def _group_before(before: _Before) -> str | None:
+    """ "a crowd of 1,284" -> people; "a team of about 40" -> staff."""
+    words = list(before.words)
+    if words and words[-1] in _GROUP_QUALIFIERS:
+        words.pop()
+        if words and words[-1] in _GROUP_QUALIFIERS:
+            words.pop()  # "up to", "more than", "près de"
+    if len(words) >= 2 and words[-1] in {"of", "de", "d'", "van", "von"}:
+        return _GROUPS.get(words[-2])
+    return None
 
 
 def _previous_noun(d: _Draft, drafts: list[_Draft]) -> str | None:
@@ -1105,15 +1244,33 @@ def _previous_noun(d: _Draft, drafts: list[_Draft]) -> str | None:
     for p in reversed(drafts):
         if d.start - p.end > 400:
             return None
-        if p.unit is None and p.subject and p.subject != _WEAK:
+        if p.unit is None and p.subject:
             return p.subject.split(" per ")[0]
     return None
 
 
-def _group_before(doc: _Doc, d: _Draft) -> str | None:
-    """ "a crowd of 1,284" -> people."""
-    match = _GROUP_BEFORE.search(doc.text, max(0, d.start - 40), d.start)
-    return None if match is None else _GROUPS[match.group("group").lower()]
+def _count_subject(doc: _Doc, d: _Draft, a: _Around, drafts: list[_Draft]) -> str | None:
+    """Subject of a count; sets ``d.bare`` when no counted noun follows the number."""
+    sentence = doc.sentence_of(d.start)
+    noun = a.noun() if d.tail == a.n.end else _noun_at(doc, d.tail)
+    if noun is not None:
+        return _with_outcome(doc, d, noun)
+    d.bare = True
+    if d.spelled and d.period is None and not _BARE_VERB_AFTER.match(doc.text, d.tail):
+        # "the two of us": a number in words needs a noun, unless it is the earlier value of
+        # another figure ("12 minutes instead of two"); kept weak until then.
+        return _WEAK
+    if d.period is not None and _ATTEMPT_CUE.search(doc.text, sentence[0], sentence[1]):
+        return "attempts"
+    noun = (
+        _group_before(a.before)
+        or _number_of(doc, sentence)
+        or _sentence_noun(doc, sentence, d.start)
+        or _previous_noun(d, drafts)
+    )
+    if noun is None:
+        return "things" if d.period else None
+    return _with_outcome(doc, d, noun)
 
 
 def _with_outcome(doc: _Doc, d: _Draft, noun: str) -> str:
@@ -1171,7 +1328,8 @@ _AREAS: Final = frozenset({"m2", "km2", "ha"})
 _WEIGHTS: Final = frozenset({"kg", "t"})
 
 
-def _measure_subject(doc: _Doc, d: _Draft, sentence: tuple[int, int]) -> str:
+def _measure_subject(doc: _Doc, d: _Draft) -> str:
+    sentence = doc.sentence_of(d.start)
     unit = d.unit or "count"
     if unit.isupper():
         return _money_subject(doc, sentence)
@@ -1189,26 +1347,22 @@ def _measure_subject(doc: _Doc, d: _Draft, sentence: tuple[int, int]) -> str:
     return f"{noun} (multiple)" if noun else "multiple"
 
 
-def _loose_period(doc: _Doc, d: _Draft, sentence: tuple[int, int]) -> str | None:
-    match = _LOOSE_RATE.search(doc.text, d.end, min(sentence[1], d.end + 60))
+def _loose_period(doc: _Doc, d: _Draft) -> str | None:
+    sentence_end = doc.sentence_of(d.start)[1]
+    match = _LOOSE_RATE.search(doc.text, d.end, min(sentence_end, d.end + 60))
     if match is None:
         return None
     word = match.group("p").lower()
-    return _PERIODS.get(word, "boat" if word not in {"shift"} else "shift")
+    return _PERIODS.get(word, "shift" if word == "shift" else "boat")
 
 
-def _subject(doc: _Doc, d: _Draft, drafts: list[_Draft]) -> tuple[str | None, bool]:
-    """Subject of a draft figure (None when it is not a figure) and whether it is bare."""
-    sentence = doc.sentence_of(d.start)
-    bare = False
-    if d.unit is None:
-        base, bare = _count_subject(doc, d, sentence, drafts)
-    else:
-        base = _measure_subject(doc, d, sentence)
-    if base is None or base == _WEAK:
-        return base, bare
-    period = d.period or _loose_period(doc, d, sentence)
-    return (f"{base} per {period}" if period else base), bare
+def _subject(doc: _Doc, d: _Draft, a: _Around, drafts: list[_Draft]) -> str | None:
+    """Subject of a draft figure: None when it is not a figure, ``_WEAK`` when undecided."""
+    base = _count_subject(doc, d, a, drafts) if d.unit is None else _measure_subject(doc, d)
+    if not base:
+        return base
+    period = d.period or _loose_period(doc, d)
+    return f"{base} per {period}" if period else base
 
 
 # --- assembling -------------------------------------------------------------------------------
@@ -1218,52 +1372,20 @@ def _partner_excluded(doc: _Doc, i: int) -> int:
     """Index after an excluded number, skipping the other end of its range ("aged 24 and 51")."""
     n = doc.numbers[i]
     if i + 1 < len(doc.numbers):
-        nxt = doc.numbers[i + 1]
-        gap = doc.text[n.end : nxt.start]
-        if _RANGE_AND.fullmatch(gap) or _RANGE_TO.fullmatch(gap):
+        gap = doc.text[n.end : doc.numbers[i + 1].start]
+        if len(gap) <= 8 and (_RANGE_AND.fullmatch(gap) or _RANGE_TO.fullmatch(gap)):
             return i + 2
     return i + 1
 
 
-def _read_figure(doc: _Doc, i: int, drafts: list[_Draft]) -> tuple[_Draft | None, bool, int]:
-    """The figure starting at number ``i`` (or None), whether it is bare, and the next index."""
-    n = doc.numbers[i]
-    if _excluded(doc, n):
-        return None, False, _partner_excluded(doc, i)
-    low = _read_quantity(doc, i)
-    after = low.after
-    draft = _Draft(low.start, low.end, low.value, None, low.unit, low.end, n.spelled)
-    found = _read_range(doc, i, low)
-    if isinstance(found, _Score):
-        return None, False, found_after(doc, low)
-    if found is not None:
-        high, start = found
-        draft = _Draft(
-            start,
-            high.end,
-            _range_low(doc, i, low, high),
-            high.value,
-            high.unit or low.unit,
-            high.end,
-            n.spelled,
-        )
-        after = high.after
-    if _frames_other_figure(doc, draft, drafts):
-        return None, False, after
-    rate = _rate_at(doc, draft.end)
-    if rate is not None:
-        draft.period, draft.end = rate
-    draft.subject, bare = _subject(doc, draft, drafts)
-    return (draft if draft.subject is not None else None), bare, after
+def _frames_other_figure(doc: _Doc, d: _Draft, a: _Around, drafts: list[_Draft]) -> bool:
+    """ "£476m over three years", "7 000 personnes en 48 heures": a period framing a figure.
 
-
-def _frames_other_figure(doc: _Doc, d: _Draft, drafts: list[_Draft]) -> bool:
-    """ "£476m over three years", "30 per cent in two years": a period framing a figure."""
-    if d.unit not in _DURATION_SECONDS or not _left(doc, d.start, _FRAME_BEFORE, 12):
+    It frames a count, sum or share just before it in the sentence; after a distance it is a
+    figure of its own ("1.6km wide, and a boat can cross it in 15 minutes").
+    """
+    if d.unit not in _DURATION_SECONDS or not a.before.follows(_FRAME_WORDS):
         return False
-    # It frames a count, sum or share just before it in the sentence ("£476m over three
-    # years", "7 000 personnes en 48 heures"); after a distance it is a figure of its own
-    # ("1.6km wide, and a boat can cross it in 15 minutes").
     sentence_start = doc.sentence_of(d.start)[0]
     return any(
         p.start >= sentence_start
@@ -1274,21 +1396,40 @@ def _frames_other_figure(doc: _Doc, d: _Draft, drafts: list[_Draft]) -> bool:
     )
 
 
-def found_after(doc: _Doc, low: _Quantity) -> int:
-    return min(low.after + 1, len(doc.numbers))
+def _read_figure(doc: _Doc, i: int, drafts: list[_Draft]) -> tuple[_Draft | None, int]:
+    """The figure starting at number ``i`` (or None) and the index of the next number."""
+    a = _around(doc, doc.numbers[i])
+    if _excluded(a):
+        return None, _partner_excluded(doc, i)
+    low = _read_quantity(doc, i)
+    draft = _Draft(low.start, low.end, low.value, None, low.unit, low.end, a.n.spelled)
+    after = low.after
+    found = _read_range(doc, low, a.before)
+    if isinstance(found, _Score):
+        return None, min(low.after + 1, len(doc.numbers))
+    if found is not None:
+        high, start = found
+        value = _range_low(doc, i, low, high)
+        unit = high.unit or low.unit
+        draft = _Draft(start, high.end, value, high.value, unit, high.end, a.n.spelled)
+        after = high.after
+    if _frames_other_figure(doc, draft, a, drafts):
+        return None, after
+    rate = _rate_at(doc, draft.end)
+    if rate is not None:
+        draft.period, draft.end = rate
+    draft.subject = _subject(doc, draft, a, drafts)
+    return (draft if draft.subject is not None else None), after
 
 
-def _read_drafts(doc: _Doc) -> tuple[list[_Draft], set[int]]:
+def _read_drafts(doc: _Doc) -> list[_Draft]:
     drafts: list[_Draft] = []
-    bare: set[int] = set()
     i = 0
     while i < len(doc.numbers):
-        draft, is_bare, i = _read_figure(doc, i, drafts)
+        draft, i = _read_figure(doc, i, drafts)
         if draft is not None:
-            if is_bare:
-                bare.add(len(drafts))
             drafts.append(draft)
-    return drafts, bare
+    return drafts
 
 
 def _port_for(doc: _Doc, start: int, end: int, ports: Sequence[PortMention]) -> str | None:
@@ -1297,7 +1438,10 @@ def _port_for(doc: _Doc, start: int, end: int, ports: Sequence[PortMention]) -> 
     candidates = [p for p in ports if p.start >= s0 and p.end <= s1]
     if not candidates:
         return None
-    preferred = [p for p in candidates if _left(doc, p.start, _PORT_PREFERRED, 20)]
+    text = doc.text
+    preferred = [
+        p for p in candidates if _PORT_PREFERRED.search(text, max(0, p.start - 20), p.start)
+    ]
 
     def distance(p: PortMention) -> int:
         return start - p.end if p.end <= start else max(0, p.start - end)
@@ -1310,22 +1454,22 @@ def extract_figures(
 ) -> list[Figure]:
     """Figures in ``text``, in order of start offset; the same wording repeated counts once.
 
-    ``lang`` is "en", "fr", "nl", "es", "de" or None (then the language is guessed from the
-    text, and all languages' number words are read when the guess is unsure). ``ports`` are the
-    port mentions already found in the same text; they set each figure's ``port``.
+    ``lang`` is "en", "fr", "nl", "es", "de" or None (the language is then guessed from the
+    text, and all languages' number words are read when the guess is unsure). ``ports`` are
+    the port mentions already found in the same text; they set each figure's ``port``.
     """
     langs = languages_for(text, lang)
     numbers = find_numbers(text, langs)
     spans = sentence_spans(text)
     doc = _Doc(text, langs, numbers, spans, [s for s, _ in spans], [n.start for n in numbers])
-    drafts, bare = _read_drafts(doc)
-    _link_previous(doc, drafts, bare)
+    drafts = _read_drafts(doc)
+    _link_previous(doc, drafts)
     seen: set[str] = set()
     figures: list[Figure] = []
     for d in drafts:
         wording = text[d.start : d.end]
         if d.subject == _WEAK or wording in seen:
-            continue
+            continue  # a number in words that proved nothing; a wording already reported
         seen.add(wording)
         figures.append(
             Figure(

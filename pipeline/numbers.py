@@ -326,10 +326,16 @@ def _spelled_numbers(text: str, langs: Sequence[str]) -> list[Number]:
         # A few characters change length when lower-cased ("İ"); keep offsets exact.
         lowered = "".join(c if len(c.lower()) != 1 else c.lower() for c in text)
     found: list[Number] = []
-    for match in regex.finditer(lowered):
+    pos = 0
+    while (match := regex.search(lowered, pos)) is not None:
         start, end = match.start(), match.end()
         if start and (lowered[start - 1].isalnum() or lowered[start - 1] == "_"):
-            continue  # inside a word: "someone", "often"
+            # Inside a word ("someone", "hen drie"): go on after that word, not after the
+            # whole match, which may run on into a real number.
+            word = _WORD_SPLIT.match(lowered, start)
+            pos = word.end() if word else start + 1
+            continue
+        pos = end
         article, phrase_start = _article_before(lowered, start, match.group())
         half = _half_split(lowered, start, end)
         if half is not None:

@@ -20,7 +20,7 @@ import random
 import socket
 import time
 from collections.abc import Callable, Mapping
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, replace
 from datetime import UTC, datetime, timedelta
 from typing import Any
 from urllib.parse import urlsplit
@@ -33,13 +33,14 @@ from pipeline.errors import (
     ExtractionError,
     FeedError,
     FetchError,
+    NetworkError,
     PortwatchError,
     TransientDeliveryError,
     URLRefused,
 )
 from pipeline.extraction import Article, extract_article, summary_article
 from pipeline.feeds import FeedItem, parse_feed
-from pipeline.fetching import FetchPolicy, GuardedClient, policy_from_environment
+from pipeline.fetching import FetchPolicy, FetchResult, GuardedClient, policy_from_environment
 from pipeline.findings import ArticleRef
 from pipeline.logs import get_logger
 from pipeline.metrics import Metrics
@@ -48,7 +49,7 @@ from pipeline.polling import FeedState, after_failure, after_success, conditiona
 from pipeline.redact import Redactor
 from pipeline.reload import CHECK_EVERY, ConfigWatcher
 from pipeline.settings import Settings
-from pipeline.store import Store
+from pipeline.store import DEFAULT_STORE_POLICY, Store
 from pipeline.urls import story_key
 
 __all__ = ["ItemTask", "Service"]
@@ -63,6 +64,12 @@ SILENT_MIN = 3600.0
 FAILING_AFTER = 3
 #: The same operational message is sent at most once in this many seconds.
 OPS_REPEAT = 6 * 3600.0
+#: Up to this share of a feed's interval is added at random to its next poll.
+POLL_JITTER = 0.1
+#: Fetches running at once against one host, across all workers: polite to publishers.
+HOST_CONCURRENCY = 2
+#: How long an article fetch waits for a free slot on its host before retrying later.
+HOST_SLOT_WAIT = 10.0
 
 
 @dataclass(frozen=True)
@@ -105,7 +112,9 @@ class Service:
         self.settings = settings
         self.environ = dict(os.environ if environ is None else environ)
         self.clock = clock
-        self.store = store or Store.from_url(settings.redis_url)
+        self.store = store or Store.from_url(
+            settings.redis_url, replace(DEFAULT_STORE_POLICY, alert_lease=settings.alert_lease)
+        )
         self.metrics = Metrics(self.store.redis)
         self.watcher = ConfigWatcher(settings.config_dir, check_every=reload_every)
         self.fetch_policy = fetch_policy or policy_from_environment(self.environ)
@@ -200,9 +209,16 @@ class Service:
         moment = datetime.fromtimestamp(now, UTC)
         state = self._feed_state(name)
         every = timedelta(seconds=feed.every)
+        host = host_of(feed.url)
+        slot = self.store.acquire_host_slot(host, HOST_CONCURRENCY, self.fetch_policy.deadline + 5)
+        if slot is None:
+            self.store.release_poll(name)  # still due: the next tick tries again
+            return []
         try:
             result = self.client.get(feed.url, headers=conditional_headers(state))
-            new_state, changed = after_success(state, result, moment, every)
+            # Jitter spreads feeds that share an interval, so polls do not come in waves.
+            jittered = every + timedelta(seconds=self.rng.uniform(0, POLL_JITTER * feed.every))
+            new_state, changed = after_success(state, result, moment, jittered)
             items = (
                 parse_feed(result.body, result.final_url, content_type=result.content_type)
                 if changed
@@ -216,6 +232,8 @@ class Service:
             self.metrics.inc("portwatch_feed_polls", outcome="error")
             log.warning("feed poll failed", feed=name, error=self.redactor.text(str(exc)))
             return []
+        finally:
+            self.store.release_host_slot(host, slot)
         self.store.save_feed_state(name, new_state.to_dict())
         self.store.release_poll(name)
         self.metrics.inc("portwatch_feed_polls", outcome="new" if changed else "unchanged")
@@ -294,9 +312,23 @@ class Service:
         )
         return pending
 
+    def _fetch_page(self, url: str) -> FetchResult:
+        """Fetch through the guarded client, within the per-host concurrency cap."""
+        host = host_of(url)
+        lease = self.fetch_policy.deadline + 5
+        deadline = time.monotonic() + HOST_SLOT_WAIT
+        while (slot := self.store.acquire_host_slot(host, HOST_CONCURRENCY, lease)) is None:
+            if time.monotonic() > deadline:
+                raise NetworkError(url, f"{HOST_CONCURRENCY} fetches already running on {host}")
+            time.sleep(0.2)
+        try:
+            return self.client.get(url)
+        finally:
+            self.store.release_host_slot(host, slot)
+
     def _article(self, task: ItemTask, final_attempt: bool) -> Article | None:
         try:
-            result = self.client.get(task.link)
+            result = self._fetch_page(task.link)
             return extract_article(result.body, task.link, result.final_url, task.feed_item())
         except URLRefused as exc:
             outcome, error = "refused", str(exc)
@@ -367,9 +399,15 @@ class Service:
 
     # ------------------------------------------------------------------ sweep
 
-    def sweep(self, older_than: float = 180.0) -> list[tuple[str, str]]:
-        """Findings recorded but not delivered (a crash, a lost claim) and feed health checks."""
+    def sweep(self, older_than: float | None = None) -> list[tuple[str, str]]:
+        """Findings recorded but not delivered (a crash, a lost claim) and feed health checks.
+
+        A finding is swept once it has been pending for ``older_than`` seconds, by default one
+        and a half alert leases (180 s): by then the claim of a worker that died has expired.
+        """
         self._check_feeds()
+        if older_than is None:
+            older_than = 1.5 * self.store.policy.alert_lease
         return self.store.pending(self.clock() - older_than)
 
     def _check_feeds(self) -> None:

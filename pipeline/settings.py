@@ -31,6 +31,9 @@ class Settings(BaseSettings):
     task_time_limit: int = Field(default=150, alias="PORTWATCH_TASK_TIME_LIMIT", ge=2)
     retry_base: float = Field(default=2.0, alias="PORTWATCH_RETRY_BASE", gt=0)
     max_deliveries: int = Field(default=5, alias="PORTWATCH_MAX_DELIVERIES", ge=1)
+    # Seconds an alert claim is held while sending; the claim of a worker that died expires
+    # after it and the sweep sends again. Keep it above the longest send (Slack: 10 s timeout).
+    alert_lease: float = Field(default=120.0, alias="PORTWATCH_ALERT_LEASE", ge=1)
     log_format: str = Field(default="console", alias="PORTWATCH_LOG_FORMAT")
     state_dir: Path = Field(default=Path("var"), alias="PORTWATCH_STATE_DIR")
 

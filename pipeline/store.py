@@ -7,6 +7,7 @@ key                                purpose                                     b
 =================================  ==========================================  ==================
 pw:feed:{feed}                     feed health and conditional-GET state       one per feed
 pw:pollclaim:{feed}                one poll of a feed enqueued at a time       TTL: interval
+pw:host:{host}:{slot}              a concurrent-fetch slot for one host        TTL: fetch lease
 pw:item:{story}                    story seen: processing:{task} → done        TTL: 30 days
 pw:lsh:{day}                       hash: LSH band digest → story cluster       TTL: window + 1 d
 pw:story:{cluster}                 outlets and first URL of a story cluster    TTL: window
@@ -30,6 +31,7 @@ pw:tick                            time of the scheduler's last tick           o
 from __future__ import annotations
 
 import json
+import os
 import time
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
@@ -110,9 +112,7 @@ class Store:
         pipe.execute()
 
     def feed_names(self) -> list[str]:
-        return sorted(
-            _text(k).removeprefix("pw:feed:") for k in self.redis.scan_iter("pw:feed:*")
-        )
+        return sorted(_text(k).removeprefix("pw:feed:") for k in self.redis.scan_iter("pw:feed:*"))
 
     def claim_poll(self, feed: str, ttl: float) -> bool:
         """True for the one caller that may enqueue this feed's poll now."""
@@ -122,6 +122,24 @@ class Store:
 
     def release_poll(self, feed: str) -> None:
         self.redis.delete(f"pw:pollclaim:{feed}")
+
+    def acquire_host_slot(self, host: str, limit: int, lease: float) -> str | None:
+        """One of ``limit`` concurrent-fetch slots for ``host``, or None when all are taken.
+
+        A slot is a key with a lease, so the slot of a worker that died frees itself.
+        """
+        token = os.urandom(8).hex()
+        for slot in range(limit):
+            key = f"pw:host:{host}:{slot}"
+            if self.redis.set(key, token.encode(), nx=True, px=max(1, int(lease * 1000))):
+                return f"{slot}:{token}"
+        return None
+
+    def release_host_slot(self, host: str, handle: str) -> None:
+        slot, _, token = handle.partition(":")
+        key = f"pw:host:{host}:{slot}"
+        if self.redis.get(key) == token.encode():
+            self.redis.delete(key)
 
     # ------------------------------------------------------------------ articles and stories
 

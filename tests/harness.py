@@ -119,3 +119,59 @@ def workers(
     finally:
         for process in processes:
             stop(process)
+
+
+# ----------------------------------------------------------------------------- more processes
+
+PORTWATCH = str(Path(sys.executable).with_name("portwatch"))
+
+
+def portwatch_cli(
+    env: Mapping[str, str], *args: str, timeout: float = 60.0
+) -> subprocess.CompletedProcess[str]:
+    """Run the real ``portwatch`` command (``.venv/bin/portwatch``) and capture its output."""
+    return subprocess.run(
+        [PORTWATCH, *args], cwd=REPO, env=dict(env), capture_output=True, text=True,
+        timeout=timeout, check=False,
+    )  # fmt: skip
+
+
+def start_service(
+    env: Mapping[str, str], log: Path, config_dir: Path, *, concurrency: int = 2
+) -> subprocess.Popen[bytes]:
+    """``portwatch run``: one worker with the beat scheduler embedded (a child process)."""
+    args = [PORTWATCH, "run", "--config", str(config_dir), "--concurrency", str(concurrency)]
+    with log.open("ab") as handle:
+        return subprocess.Popen(
+            args, cwd=REPO, env=dict(env), stdin=subprocess.DEVNULL, stdout=handle,
+            stderr=subprocess.STDOUT,
+        )  # fmt: skip
+
+
+def _has_pipes(pid: int) -> bool:
+    try:
+        return any(
+            os.readlink(entry).startswith("pipe:")
+            for entry in Path(f"/proc/{pid}/fd").iterdir()
+            if int(entry.name) > 2  # stdio is inherited by all, whatever it is
+        )
+    except OSError:
+        return True  # gone, or not ours to look at: not the process we are looking for
+
+
+def embedded_beat(pid: int) -> int | None:
+    """The embedded beat process of a worker started with beat (``portwatch run``), or None.
+
+    It has the same command line as its parent (setproctitle is not installed), but Celery's
+    ``_Process.run`` closes every inherited descriptor but stdio and log files, so it holds no
+    pipe beyond stdio; pool processes keep their pipes to the parent.
+    """
+    children = children_of(pid)
+    for child in children:  # with setproctitle installed, Celery names it
+        try:
+            if b"celery beat" in Path(f"/proc/{child}/cmdline").read_bytes():
+                return child
+        except OSError:
+            continue
+    candidates = [child for child in children if not _has_pipes(child)]
+    return candidates[0] if len(candidates) == 1 else None
