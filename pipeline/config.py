@@ -480,17 +480,25 @@ def _display(directory: Path, path: Path) -> str:
         return str(path)
 
 
-def load_config(directory: Path) -> tuple[PortwatchConfig | None, list[ConfigProblem]]:
+def load_config(
+    directory: Path, *, skip_broken_watchlists: bool = False
+) -> tuple[PortwatchConfig | None, list[ConfigProblem]]:
     """Load and cross-check every file in ``directory``; return the config and all problems.
 
-    The config is ``None`` whenever any problem is found: a service keeps its last good one.
+    The config is ``None`` whenever any problem is found (a running service keeps its last good
+    one). With ``skip_broken_watchlists`` a broken watch-list file is left out instead, and the
+    rest loads: its problems are still returned, for the caller to report loudly.
     """
     problems: list[ConfigProblem] = []
+    watch_problems: list[ConfigProblem] = []
     feeds = _load_feeds(directory, problems)
     channels = _load_channels(directory, problems)
     ports = _load_ports(directory, problems)
-    watchlists = _load_watchlists(directory, problems, channels, ports)
-    if problems or feeds is None or channels is None or ports is None or watchlists is None:
+    watchlists = _load_watchlists(directory, watch_problems, channels, ports)
+    if not skip_broken_watchlists or not watchlists:
+        problems += watch_problems
+        watch_problems = []
+    if problems or feeds is None or channels is None or ports is None or not watchlists:
         return None, problems
     return (
         PortwatchConfig(
@@ -500,7 +508,7 @@ def load_config(directory: Path) -> tuple[PortwatchConfig | None, list[ConfigPro
             ports=ports,
             watchlists=watchlists,
         ),
-        [],
+        watch_problems,
     )
 
 
@@ -509,6 +517,19 @@ def load_config_or_raise(directory: Path) -> PortwatchConfig:
     if config is None:
         raise ConfigError(problems)
     return config
+
+
+def load_config_skipping_broken_watchlists(
+    directory: Path,
+) -> tuple[PortwatchConfig, list[ConfigProblem]]:
+    """The configuration without its broken watch-lists, and their problems (to report loudly).
+
+    Raises ConfigError when anything else is broken, or no watch-list is left.
+    """
+    config, problems = load_config(directory, skip_broken_watchlists=True)
+    if config is None:
+        raise ConfigError(problems)
+    return config, problems
 
 
 def _load_feeds(directory: Path, problems: list[ConfigProblem]) -> tuple[FeedConfig, ...] | None:
@@ -611,34 +632,39 @@ def _load_watchlists(
     names: dict[str, str] = {}
     for path in files:
         display = _display(directory, path)
-        located, found = load_located(path, display)
-        problems.extend(found)
-        secrets, secret_paths = _secret_problems(located)
-        problems.extend(secrets)
-        if located.data is None and found:
-            continue
-        data = located.data if isinstance(located.data, dict) else None
-        if data is None:
-            problems.append(located.problem((), f"expected a mapping at the top of {display}"))
-            continue
-        data = {"name": path.stem, **data}
-        parsed, model_found = _model_problems(located, WatchList, secret_paths, data)
-        problems.extend(model_found)
-        if not isinstance(parsed, WatchList):
-            continue
-        if parsed.name in names:
-            problems.append(
-                located.problem(
-                    ("name",),
-                    f"watch-list name {parsed.name!r} is also used by {names[parsed.name]},"
-                    " expected unique names",
-                )
+        found: list[ConfigProblem] = []
+        parsed = _load_watchlist(path, display, found)
+        if parsed is not None and parsed[0].name in names:
+            message = (
+                f"watch-list name {parsed[0].name!r} is also used by {names[parsed[0].name]},"
+                " expected unique names"
             )
-            continue
-        names[parsed.name] = display
-        problems.extend(_cross_check(located, parsed, channels, known_ports))
-        result.append(parsed)
+            found.append(parsed[1].problem(("name",), message))
+        if parsed is not None:
+            found += _cross_check(parsed[1], parsed[0], channels, known_ports)
+        problems.extend(found)
+        if parsed is not None and not found:  # a watch-list with any problem is never used
+            names[parsed[0].name] = display
+            result.append(parsed[0])
     return tuple(result)
+
+
+def _load_watchlist(
+    path: Path, display: str, problems: list[ConfigProblem]
+) -> tuple[WatchList, Located] | None:
+    located, found = load_located(path, display)
+    problems.extend(found)
+    secrets, secret_paths = _secret_problems(located)
+    problems.extend(secrets)
+    if located.data is None and found:
+        return None
+    if not isinstance(located.data, dict):
+        problems.append(located.problem((), f"expected a mapping at the top of {display}"))
+        return None
+    data = {"name": path.stem, **located.data}
+    parsed, model_found = _model_problems(located, WatchList, secret_paths, data)
+    problems.extend(model_found)
+    return (parsed, located) if isinstance(parsed, WatchList) else None
 
 
 def _cross_check(

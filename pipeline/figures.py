@@ -422,6 +422,34 @@ _LOOSE_RATE: Final = re.compile(
     r"|bateau|boot|barco)\b",
     _I,
 )
+_PERIOD_STEMS: Final = (
+    "night",
+    "day",
+    "week",
+    "month",
+    "year",
+    "shift",
+    "boat",
+    "nuit",
+    "jour",
+    "semaine",
+    "mois",
+    "an",
+    "nacht",
+    "dag",
+    "maand",
+    "jaar",
+    "noche",
+    "día",
+    "semana",
+    "mes",
+    "año",
+    "tag",
+    "woche",
+    "bateau",
+    "boot",
+    "barco",
+)
 _RANGE_AND: Final = re.compile(r"[ \u00a0]+(?:and|et|en|y|und|-|–)[ \u00a0]+", _I)
 _RANGE_TO: Final = re.compile(
     r"[ \u00a0]?[-–—][ \u00a0]?|[ \u00a0]+(?:to|à|a|tot|bis|hasta|till|or|ou|of|o|oder)[ \u00a0]+",
@@ -466,6 +494,28 @@ _DEATH_AFTER: Final = re.compile(
     r"|se\s+sont\s+noyés|noyés|morts|décédés|kwamen\s+om|omgekomen|overleden|verdronken"
     r"|murieron|fallecieron|han\s+muerto|ahogados|muertos|starben|ums\s+leben|ertrunken)\b",
     _I,
+)
+_DEATH_STEMS: Final = (
+    "die",
+    "dead",
+    "kill",
+    "drown",
+    "lives",
+    "perish",
+    "péri",
+    "mort",
+    "noy",
+    "décéd",
+    "om",
+    "overleden",
+    "verdronk",
+    "murieron",
+    "fallec",
+    "muert",
+    "ahog",
+    "starben",
+    "leben",
+    "ertrunk",
 )
 _BARE_VERB_AFTER: Final = re.compile(
     r"[ \u00a0]+(?:were|are|have|had|died|drowned|remain|remained|fled|escaped|survived|sont"
@@ -660,11 +710,12 @@ class _Before:
     words: tuple[str, ...]
     raw: tuple[str, ...]
     touching: str
+    #: The last one, two, three and four words: what ``follows`` looks up.
+    suffixes: tuple[tuple[str, ...], ...]
 
     def follows(self, phrases: frozenset[tuple[str, ...]]) -> bool:
         """True when the number comes right after one of ``phrases``."""
-        words = self.words
-        return any(words[-k:] in phrases for k in range(1, min(4, len(words)) + 1))
+        return not phrases.isdisjoint(self.suffixes)
 
     @property
     def last(self) -> str:
@@ -691,7 +742,8 @@ def _before(text: str, pos: int) -> _Before:
             word = tail  # "qu'entre" -> "entre", "d'environ" -> "environ"
         words.append(word)
     words.reverse()
-    return _Before(tuple(words), raw, touching)
+    suffixes = tuple(tuple(words[-k:]) for k in range(1, min(5, len(words)) + 1))
+    return _Before(tuple(words), raw, touching, suffixes)
 
 
 # --- working values ---------------------------------------------------------------------------
@@ -1275,7 +1327,11 @@ def _count_subject(doc: _Doc, d: _Draft, a: _Around, drafts: list[_Draft]) -> st
 
 def _with_outcome(doc: _Doc, d: _Draft, noun: str) -> str:
     """People who died are counted as deaths: "four people died" -> people (deaths)."""
-    if noun in _PEOPLE and _DEATH_AFTER.match(doc.text, d.tail):
+    if noun not in _PEOPLE:
+        return noun
+    # A plain substring test first: the regex is costly and deaths are rare.
+    window = doc.text[d.tail : d.tail + 70].lower()
+    if any(stem in window for stem in _DEATH_STEMS) and _DEATH_AFTER.match(doc.text, d.tail):
         return "people (deaths)"
     return noun
 
@@ -1349,7 +1405,11 @@ def _measure_subject(doc: _Doc, d: _Draft) -> str:
 
 def _loose_period(doc: _Doc, d: _Draft) -> str | None:
     sentence_end = doc.sentence_of(d.start)[1]
-    match = _LOOSE_RATE.search(doc.text, d.end, min(sentence_end, d.end + 60))
+    end = min(sentence_end, d.end + 60)
+    window = doc.text[d.end : end].lower()
+    if not any(word in window for word in _PERIOD_STEMS):
+        return None  # a plain substring test first: most figures have no period
+    match = _LOOSE_RATE.search(doc.text, d.end, end)
     if match is None:
         return None
     word = match.group("p").lower()

@@ -55,9 +55,11 @@ class ConfigWatcher:
         self.directory = directory
         self._clock = clock
         self._check_every = check_every
-        config, problems = load_config(directory)
+        # At start a broken watch-list is left out (and reported); the others run.
+        config, problems = load_config(directory, skip_broken_watchlists=True)
         if config is None:
             raise ConfigError(problems)
+        self.start_problems = tuple(problems)
         self._config = config
         self._fingerprint = fingerprint(directory)
         self._checked = clock()

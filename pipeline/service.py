@@ -122,6 +122,11 @@ class Service:
         self.worker = f"{socket.gethostname()}:{os.getpid()}"
         self.rng = random.Random()  # noqa: S311 - jitter, not secrets
         self._apply(self.watcher.config)
+        if self.watcher.start_problems:
+            message = "; ".join(str(p) for p in self.watcher.start_problems)
+            log.error("broken watch-lists left out; the others run", problems=message)
+            self.store.set_config_error(message)
+            self.ops(f"Broken watch-lists were left out at start: {message}")
 
     def close(self) -> None:
         self.client.close()

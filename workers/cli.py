@@ -65,11 +65,24 @@ def _load(args: argparse.Namespace, settings: Settings) -> Any:
     return load_config_or_raise(directory)
 
 
+def _load_usable(args: argparse.Namespace, settings: Settings) -> Any:
+    """The configuration without broken watch-lists, each problem reported on stderr."""
+    from pipeline.config import load_config_skipping_broken_watchlists
+
+    directory = _config_dir(args, settings)
+    if not directory.is_dir():
+        raise PortwatchError(f"configuration folder {directory} does not exist")
+    config, problems = load_config_skipping_broken_watchlists(directory)
+    for problem in problems:
+        print(f"warning: watch-list skipped: {problem}", file=sys.stderr)
+    return config
+
+
 def cmd_assess(args: argparse.Namespace, settings: Settings) -> int:
     from pipeline.assess_io import assess_lines, explain
     from pipeline.assessment import Assessor
 
-    assessor = Assessor.from_config(_load(args, settings))
+    assessor = Assessor.from_config(_load_usable(args, settings))
     if args.file == "-":
         source = sys.stdin.buffer
     else:
@@ -136,7 +149,7 @@ def cmd_feed(args: argparse.Namespace, settings: Settings) -> int:
 def cmd_run(args: argparse.Namespace, settings: Settings) -> int:
     from workers.service_runner import run_service
 
-    _load(args, settings)  # refuse to start on a broken configuration, with every problem
+    _load_usable(args, settings)  # refuse to start unless feeds, channels and a watch-list load
     return run_service(
         settings.model_copy(update={"config_dir": _config_dir(args, settings)}),
         concurrency=args.concurrency,
@@ -165,7 +178,7 @@ def cmd_quarantine(args: argparse.Namespace, settings: Settings) -> int:
 def cmd_backtest(args: argparse.Namespace, settings: Settings) -> int:
     from workers.operations import backtest
 
-    config = _load(args, settings)
+    config = _load_usable(args, settings)
     with _open_input(args.file) as source:
         for alert in backtest(config, source):
             _emit(alert)
