@@ -56,15 +56,6 @@ def cmd_check_config(args: argparse.Namespace, settings: Settings) -> int:
     return 0
 
 
-def _load(args: argparse.Namespace, settings: Settings) -> Any:
-    from pipeline.config import load_config_or_raise
-
-    directory = _config_dir(args, settings)
-    if not directory.is_dir():
-        raise PortwatchError(f"configuration folder {directory} does not exist")
-    return load_config_or_raise(directory)
-
-
 def _load_usable(args: argparse.Namespace, settings: Settings) -> Any:
     """The configuration without broken watch-lists, each problem reported on stderr."""
     from pipeline.config import load_config_skipping_broken_watchlists
