@@ -53,8 +53,8 @@ __all__ = [
     "news_page",
     "percentile",
     "private_redis",
-    "stop_redis",
     "start_redis",
+    "stop_redis",
 ]
 
 

@@ -49,9 +49,9 @@ from bench.common import (
     private_redis,
 )
 from pipeline.assessment import Assessment, Assessor
-from pipeline.clustering import story_signature
+from pipeline.clustering import DEFAULT_CLUSTER_POLICY, story_signature
 from pipeline.config import PortwatchConfig, load_config_or_raise
-from pipeline.discovery import ArticleSeen, discover
+from pipeline.discovery import ArticleSeen, _cluster, discover
 from pipeline.findings import ArticleRef
 from pipeline.store import Store
 from pipeline.urls import story_key
@@ -148,9 +148,12 @@ def make_samples(
     return samples, tried / spent
 
 
-def command_calls(client: redis.Redis) -> int:
+def command_calls(client: redis.Redis) -> Counter[str]:
+    """Calls per Redis command so far (INFO commandstats)."""
     stats = client.info("commandstats")
-    return sum(int(v["calls"]) for v in stats.values() if isinstance(v, dict))
+    return Counter(
+        {k.removeprefix("cmdstat_"): int(v["calls"]) for k, v in stats.items() if isinstance(v, dict)}
+    )
 
 
 # --------------------------------------------------------------------------- part 1
@@ -159,8 +162,10 @@ def command_calls(client: redis.Redis) -> int:
 def throughput(
     samples: Sequence[Sample], config: PortwatchConfig, store: Store
 ) -> dict[str, Any]:
+    """``discover`` then ``record_findings`` for each sample, as ``Service.process`` does."""
     kinds: Counter[str] = Counter()
     discover_seconds = record_seconds = 0.0
+    channels = {w.name: config.channels_for(w) for w in config.watchlists}
     calls_before = command_calls(store.redis)
     for i, sample in enumerate(samples):
         seen = ArticleSeen(
@@ -172,27 +177,21 @@ def throughput(
         started = time.perf_counter()
         findings = discover(seen, sample.assessment, config, store, time.time())
         discovered = time.perf_counter()
-        records = [
-            (f.id, f.to_json(), config.channels_for(next(
-                w for w in config.watchlists if w.name == f.watchlist))) for f in findings
-        ]  # fmt: skip
+        records = [(f.id, f.to_json(), channels[f.watchlist]) for f in findings]
         store.record_findings(records, time.time())
         record_seconds += time.perf_counter() - discovered
         discover_seconds += discovered - started
         kinds.update(f.kind for f in findings)
         if (i + 1) % 500 == 0:
             log(f"  {i + 1} articles through discover, {sum(kinds.values())} findings")
-    calls = command_calls(store.redis) - calls_before - 1  # the INFO call itself
+    calls = command_calls(store.redis) - calls_before
+    calls["info"] -= 1  # the INFO call that read the counters
     started = time.perf_counter()
     for sample in samples:
         story_signature(sample.text)
     minhash_seconds = time.perf_counter() - started
     total = sum(kinds.values())
     n = len(samples)
-    finding_bytes = [
-        int(store.redis.memory_usage(key) or 0)
-        for key in list(store.redis.scan_iter("pw:finding:*", count=1000))[:200]
-    ]
     return {
         "articles": n,
         "findings": total,
@@ -205,10 +204,21 @@ def throughput(
         "discover_ms_per_article": round(1000 * discover_seconds / n, 3),
         "minhash_ms_per_article": round(1000 * minhash_seconds / n, 3),
         "minhash_share_of_discover": round(minhash_seconds / discover_seconds, 3),
-        "redis_commands_per_article": round(calls / n, 1),
-        "finding_key_bytes_mean": round(sum(finding_bytes) / max(1, len(finding_bytes))),
+        "redis_commands_per_article": round(sum(calls.values()) / n, 1),
+        "update_field_transactions_per_article": round(calls["watch"] / n, 1),
         "text_bytes_mean": round(sum(len(s.text.encode()) for s in samples) / n),
     }
+
+
+def finding_bytes(client: redis.Redis) -> int:
+    """Mean MEMORY USAGE of recorded findings (pw:finding:*), on a sample."""
+    keys = []
+    for key in client.scan_iter("pw:finding:*", count=1000):
+        keys.append(key)
+        if len(keys) >= 300:
+            break
+    sizes = [int(client.memory_usage(k, samples=0) or 0) for k in keys]
+    return round(sum(sizes) / max(1, len(sizes)))
 
 
 # --------------------------------------------------------------------------- part 2
@@ -220,9 +230,16 @@ _WORDS = tuple(
 )
 
 
-def remember_slice(job: tuple[str, int, int, float]) -> int:
-    """Remember articles ``start`` … ``stop - 1`` (run in a worker process, own connection)."""
-    url, start, stop, now = job
+def remember_slice(job: tuple[str, int, int, float, int]) -> int:
+    """Remember articles ``start`` … ``stop - 1`` (run in a worker process, own connection).
+
+    Every article gets what the service writes per relevant article: the ``pw:item`` claim and
+    ``done``, its MinHash LSH bands (``cluster_for``) and its story entry (``add_to_story``),
+    through ``discovery._cluster`` itself. Every ``stride``-th article (and each pool article
+    the first time) goes through the whole of ``discover``, port and fact updates included;
+    those go to the bounded per-watch-list hashes, whose size does not grow with article count.
+    """
+    url, start, stop, now, stride = job
     assert _CONFIG is not None
     store = Store(redis.Redis.from_url(url))
     rng = random.Random(start)
@@ -237,7 +254,10 @@ def remember_slice(job: tuple[str, int, int, float]) -> int:
         seen = ArticleSeen(
             story=story, text=text, ref=ArticleRef(link, sample.title, outlet, "en"), polled_at=now
         )
-        discover(seen, sample.assessment, _CONFIG, store, now)
+        if i < len(_POOL) or i % stride == 0:
+            discover(seen, sample.assessment, _CONFIG, store, now)
+        else:
+            _cluster(seen, store, now, DEFAULT_CLUSTER_POLICY)
         store.finish_article(story)
     store.close()
     return stop - start
@@ -273,7 +293,7 @@ def breakdown(client: redis.Redis, articles: int) -> dict[str, dict[str, Any]]:
 
 def memory(
     url: str, client: redis.Redis, samples: list[Sample], config: PortwatchConfig, count: int,
-    processes: int,
+    processes: int, stride: int,
 ) -> dict[str, Any]:  # fmt: skip
     global _POOL, _CONFIG
     _POOL, _CONFIG = samples, config
@@ -282,7 +302,7 @@ def memory(
     before = int(client.info("memory")["used_memory"])
     now = time.time()
     step = 2000
-    jobs = [(url, s, min(s + step, count), now) for s in range(0, count, step)]
+    jobs = [(url, s, min(s + step, count), now, stride) for s in range(0, count, step)]
     started = time.perf_counter()
     done = 0
     with multiprocessing.get_context("fork").Pool(processes) as pool:
@@ -305,6 +325,10 @@ def memory(
     return {
         "articles": count,
         "client_processes": processes,
+        "full_discover_articles": sum(
+            1 for i in range(count) if i < len(samples) or i % stride == 0
+        ),
+        "assessment_pool": len(samples),
         "seconds": round(seconds, 1),
         "articles_per_s": round(count / seconds, 1),
         "used_memory_before": before,
@@ -335,26 +359,41 @@ KEY_TABLE = {
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=(__doc__ or "").splitlines()[0])
-    parser.add_argument("--quick", action="store_true", help="400 articles, 10 000 remembered")
-    parser.add_argument("--articles", type=int, help="part 1 articles (default 2000, quick 400)")
+    parser.add_argument("--quick", action="store_true", help="300 articles, 10 000 remembered")
+    parser.add_argument("--articles", type=int, help="part 1 articles (default 1500, quick 300)")
     parser.add_argument("--remember", type=int, help="part 2 articles (default 100000, quick 10000)")
     parser.add_argument("--processes", type=int, default=3, help="part 2 client processes")
+    parser.add_argument(
+        "--stride", type=int, default=10,
+        help="part 2: every STRIDE-th article runs the whole of discover (default 10)",
+    )  # fmt: skip
+    parser.add_argument(
+        "--full-novelty", action="store_true",
+        help="part 2: every article runs the whole of discover (--stride 1; ~10 min for 100 000)",
+    )  # fmt: skip
     args = parser.parse_args()
-    articles = args.articles or (400 if args.quick else 2000)
+    articles = args.articles or (300 if args.quick else 1500)
     remember = args.remember or (10_000 if args.quick else 100_000)
+    stride = 1 if args.full_novelty else max(1, args.stride)
 
     config = load_config_or_raise(SHIPPED_CONFIG)
     assessor = Assessor.from_config(config)
     samples, assess_rate = make_samples(articles, config, assessor)
+    golden = golden_samples(assessor)
     with private_redis() as server:
         client = server.client()
         store = Store(client)
-        log(f"part 1: {articles} articles through discover + record_findings")
+        log(f"part 1: {articles} synthetic articles through discover + record_findings")
         part1 = throughput(samples, config, store)
+        part1["finding_key_bytes_mean"] = finding_bytes(client)
+        part1["synthetic_assess_articles_per_s"] = round(assess_rate, 1)
         log(f"part 1: {part1['discover_articles_per_s']} articles/s, "
             f"{part1['discover_findings_per_s']} findings/s")  # fmt: skip
+        client.flushall()
+        log(f"part 1: the {len(golden)} relevant golden articles, first sight")
+        part1_golden = throughput(golden, config, store)
         log(f"part 2: remembering {remember} articles with {args.processes} client processes")
-        part2 = memory(server.url(), client, samples, config, remember, args.processes)
+        part2 = memory(server.url(), client, golden, config, remember, args.processes, stride)
         log(f"part 2: {part2['bytes_per_article']} B per article, "
             f"dominant {part2['dominant_key_family']}")  # fmt: skip
         client.close()
@@ -366,7 +405,8 @@ def main() -> None:
             "bytes_per_remembered_article": part2["bytes_per_article"],
             "remembered_articles": remember,
             "dominant_key_family": part2["dominant_key_family"],
-            "throughput": {**part1, "synthetic_assess_articles_per_s": round(assess_rate, 1)},
+            "throughput_synthetic": part1,
+            "throughput_golden_relevant": part1_golden,
             "memory": part2,
             "per_article_keys": KEY_TABLE,
             "targets": {"bytes_per_remembered_article": f"<= {TARGET_BYTES_PER_ARTICLE}"},

@@ -32,7 +32,7 @@ from __future__ import annotations
 import bisect
 import re
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from itertools import pairwise
 from typing import Final
 
@@ -419,8 +419,7 @@ _LOOSE_RATE: Final = re.compile(
     r"\b(?:a|an|per|each|every|on\s+a\s+(?:typical|normal|single|busy)|on\s+each|par"
     r"|chaque|per|elke|iedere|por|cada|pro|je)\s+(?P<p>night|day|week|month|year|shift|boat"
     r"|nuit|jour|semaine|mois|an|nacht|dag|maand|jaar|noche|día|semana|mes|año|tag|woche"
-    r"|bateau|boot|barco)\b",
-    _I,
+    r"|bateau|boot|barco)\b"
 )
 _PERIOD_STEMS: Final = (
     "night",
@@ -434,7 +433,7 @@ _PERIOD_STEMS: Final = (
     "jour",
     "semaine",
     "mois",
-    "an",
+    " an",
     "nacht",
     "dag",
     "maand",
@@ -442,7 +441,7 @@ _PERIOD_STEMS: Final = (
     "noche",
     "día",
     "semana",
-    "mes",
+    " mes",
     "año",
     "tag",
     "woche",
@@ -522,11 +521,6 @@ _BARE_VERB_AFTER: Final = re.compile(
     r"|ont|étaient|zijn|waren|hebben|werden|son|fueron|han|estaban|sind|haben|wurden)\b",
     _I,
 )
-_ATTEMPT_CUE: Final = re.compile(
-    r"\b(?:attempt\w*|trying|tried|tentatives?|tenté|essay\w+|pogingen|poging|probeerden"
-    r"|intentos?|intentaron|versuche|versuchten)\b",
-    _I,
-)
 _WORDS_AFTER: Final = re.compile(
     r"(?:-|[\s\"'“”‘’«»(]*)([^\W\d_][\w'’–-]*(?:[\s\"'“”‘’«»]+[^\W\d_][\w'’–-]*){0,5})"
 )
@@ -547,26 +541,68 @@ _GROUPS: Final = _table(
 )
 # Subject of a number in words kept only in case it proves to be an earlier value.
 _WEAK: Final = ""
-_SUBJECT_CUES: Final = (
-    (re.compile(r"\b(?:smuggl\w*|passeurs?|smokkel\w*|traficantes?|schleuser)\b", _I),
-     re.compile(r"\b(?:pa(?:y|id|ys)|costs?|price|charge\w*|fee|place|payé|prix|coûte"
-                r"|betaald|prijs|kost|precio|pagado|cuesta|preis|kostet)\b", _I),
-     "smuggling fee"),
-    (re.compile(r"\b(?:fines?|fined|amendes?|boetes?|multas?|geldstrafe)\b", _I), None, "fines"),
-    (re.compile(r"\b(?:worth|valued?|valeur|waarde|valor|wert)\b", _I), None, "value"),
-    (re.compile(r"\b(?:fund\w*|financ\w*|budget\w*|promised|pledged|approved|allocated"
-                r"|subsid\w*|fonds|invest\w*|grant\w*|aid|aide|ayuda|hulp|bijdrage)\b", _I),
-     None, "funding"),
-    (re.compile(r"\b(?:spent|spend\w*|dépensé\w*|uitgegeven|gastado|ausgegeben)\b", _I), None,
-     "spending"),
-    (re.compile(r"\b(?:costs?|cost\w*|coût\w*|kost\w*|coste|costo|kosten)\b", _I), None, "cost"),
-    (re.compile(r"\b(?:compensation|damages|indemni\w+|schadevergoeding)\b", _I), None,
-     "compensation"),
-)  # fmt: skip
-_FENCE_CUE: Final = re.compile(
-    r"\b(?:fenc\w*|barrier\w*|wall|walls|ring\s+of\s+steel|cl[oô]tures?|grillages?|barri[eè]res?"
-    r"|murs?|hek\w*|omheining\w*|muur|valla\w*|muros?|z[aä]un\w*)\b",
-    _I,
+
+
+def _cue_table(spec: str) -> tuple[dict[str, frozenset[str]], dict[str, frozenset[str]]]:
+    """ "cue: word, stem*" lines -> (word -> cues, stem -> cues)."""
+    words: dict[str, set[str]] = {}
+    stems: dict[str, set[str]] = {}
+    for line in spec.strip().splitlines():
+        cue, _, forms = line.partition(":")
+        for form in forms.split(","):
+            form = form.strip()
+            if form:
+                table = stems if form.endswith("*") else words
+                table.setdefault(form.rstrip("*"), set()).add(cue.strip())
+    return (
+        {k: frozenset(v) for k, v in words.items()},
+        {k: frozenset(v) for k, v in stems.items()},
+    )
+
+
+# Words of a sentence that say what its figures are about: found in one pass over the
+# lower-cased sentence, then looked up ("stem*" matches any word it starts).
+_CUE_WORDS, _CUE_STEMS = _cue_table(
+    """
+    smuggling: smuggl*, passeur, passeurs, smokkel*, traficante, traficantes, schleuser*
+    payment: pay, paid, pays, cost, costs, price, charge*, fee, fees, place, payé, prix, coûte
+    payment: betaald, prijs, kost, precio, pagado, cuesta, preis, kostet
+    fines: fine, fines, fined, amende, amendes, boete, boetes, multa, multas, geldstrafe
+    value: worth, value, valued, valeur, waarde, valor, wert
+    funding: fund*, financ*, budget*, promised, pledged, approved, allocated, subsid*, fonds
+    funding: invest*, grant*, aid, aide, ayuda, hulp, bijdrage
+    spending: spent, spend*, dépensé*, uitgegeven, gastado, ausgegeben
+    cost: cost*, coût*, kost*, coste, costo
+    compensation: compensation, damages, indemni*, schadevergoeding
+    fence: fenc*, barrier*, wall, walls, steel, clôture*, cloture*, grillage*, barrière*, mur
+    fence: murs, hek, hekken, hekwerk*, omheining*, muur, valla*, muro, muros, zaun*, zäun*
+    boat: boat*, dinghy, dinghies, vessel*, bateau*, boot*, barco*, patera*, schiff*
+    journey: journey*, crossing*, trip*, voyage*, sail*, traversée*, overtocht*, travesía*
+    journey: überfahrt*, cross
+    wait: wait*, queue*, delay*, attente*, wachttijd*, espera*, wartezeit*
+    prison: prison*, jail*, sentence, sentenced, gevangenis*, cárcel*, haft*, emprisonnement*
+    prison: celstraf*
+    detention: detention*, detained, rétention*, détention*, detentie*, detención*
+    attempt: attempt*, trying, tried, tentative*, tenté, essay*, poging*, probeerden
+    attempt: intento*, intentaron, versuch*
+    """
+)
+_CUE_FINDER: Final = re.compile(r"(?<!\w)(?:" + _alternation([*_CUE_WORDS, *_CUE_STEMS]) + r")\w*")
+_MONEY_CUES: Final = (
+    ("smuggling fee", ("smuggling", "payment")),
+    ("fines", ("fines",)),
+    ("value", ("value",)),
+    ("funding", ("funding",)),
+    ("spending", ("spending",)),
+    ("cost", ("cost",)),
+    ("compensation", ("compensation",)),
+    ("security funding", ("fence",)),
+)
+_DURATION_CUES: Final = (
+    ("crossing time", "journey"),
+    ("waiting time", "wait"),
+    ("prison sentence", "prison"),
+    ("detention", "detention"),
 )
 _HEIGHT_CUE: Final = re.compile(
     r"[ \u00a0-]*(?:high|tall|in\s+height|de\s+haut|haute?s?|hoog|hoge|de\s+altura|alt[oa]s?"
@@ -575,17 +611,6 @@ _HEIGHT_CUE: Final = re.compile(
 )
 _WIDTH_CUE: Final = re.compile(r"[ \u00a0-]*(?:wide|de\s+large|breed|brede|de\s+ancho|breit)\b", _I)
 _LONG_CUE: Final = re.compile(r"[ \u00a0-]*(?:long|de\s+long|lang|lange|de\s+largo)\b", _I)
-_BOAT_CUE: Final = re.compile(r"\b(?:boat|dinghy|vessel|bateau|boot|barco|patera|schiff)\w*", _I)
-_DURATION_CUES: Final = (
-    (re.compile(r"\b(?:journey|crossing|trip|voyage|sail\w*|traversée|overtocht|travesía"
-                r"|überfahrt|cross)\b", _I), "crossing time"),
-    (re.compile(r"\b(?:wait\w*|queue\w*|delay\w*|attente|wachttijd|espera|wartezeit)\b", _I),
-     "waiting time"),
-    (re.compile(r"\b(?:prison|jail\w*|sentenced?|gevangenis\w*|cárcel|haft|emprisonnement"
-                r"|celstraf)\b", _I), "prison sentence"),
-    (re.compile(r"\b(?:detention|detained|rétention|détention|detentie|detención)\b", _I),
-     "detention"),
-)  # fmt: skip
 _CHANGE_UP: Final = re.compile(
     r"\b(?:increase\w*|rise|rises|rose|risen|up|jump\w*|surge\w*|hausse|augment\w*|stijging"
     r"|toename|gestegen|aumento|subida|anstieg|gestiegen|more)\b",
@@ -759,10 +784,29 @@ class _Doc:
     sentences: list[tuple[int, int]]
     sentence_starts: list[int]
     number_starts: list[int]
+    #: What was read from a sentence, by sentence start: its cue words and its nouns.
+    cues: dict[int, frozenset[str]] = field(default_factory=dict)
+    nouns: dict[int, list[tuple[int, str]]] = field(default_factory=dict)
 
     def sentence_of(self, pos: int) -> tuple[int, int]:
         i = bisect.bisect_right(self.sentence_starts, pos) - 1
         return self.sentences[max(i, 0)] if self.sentences else (0, len(self.text))
+
+    def cues_of(self, sentence: tuple[int, int]) -> frozenset[str]:
+        """Kinds of cue words in a sentence ("smuggling", "fence", "attempt" …), read once."""
+        found = self.cues.get(sentence[0])
+        if found is None:
+            found = _read_cues(self.text[sentence[0] : sentence[1]].lower())
+            self.cues[sentence[0]] = found
+        return found
+
+    def nouns_of(self, sentence: tuple[int, int]) -> list[tuple[int, str]]:
+        """Lexicon nouns of a sentence with their offsets, read once."""
+        found = self.nouns.get(sentence[0])
+        if found is None:
+            found = _read_nouns(self.text, sentence)
+            self.nouns[sentence[0]] = found
+        return found
 
 
 @dataclass(slots=True)
@@ -1255,16 +1299,33 @@ def _unknown_noun(word: str, english: bool) -> str | None:
     return None
 
 
+def _read_cues(lowered: str) -> frozenset[str]:
+    found: set[str] = set()
+    for match in _CUE_FINDER.finditer(lowered):
+        word = match.group()
+        found.update(_CUE_WORDS.get(word, ()))
+        for stem, cues in _CUE_STEMS.items():
+            if word.startswith(stem):
+                found.update(cues)
+    return frozenset(found)
+
+
+def _read_nouns(text: str, sentence: tuple[int, int]) -> list[tuple[int, str]]:
+    words = list(_SENTENCE_WORD.finditer(text, sentence[0], sentence[1]))
+    lowered = [w.group().lower() for w in words]
+    found: list[tuple[int, str]] = []
+    for i, word in enumerate(words):
+        noun = _NOUNS.get(" ".join(lowered[i : i + 2])) or _NOUNS.get(lowered[i])
+        if noun is not None and noun not in {"nights", "countries", "ports"}:
+            found.append((word.start(), noun))
+    return found
+
+
 def _sentence_noun(doc: _Doc, sentence: tuple[int, int], pos: int) -> str | None:
     """The lexicon noun of the sentence nearest to ``pos``, preferring one before it."""
     before: str | None = None
-    words = list(_SENTENCE_WORD.finditer(doc.text, sentence[0], sentence[1]))
-    lowered = [w.group().lower() for w in words]
-    for i, word in enumerate(words):
-        noun = _NOUNS.get(" ".join(lowered[i : i + 2])) or _NOUNS.get(lowered[i])
-        if noun is None or noun in {"nights", "countries", "ports"}:
-            continue
-        if word.start() >= pos:
+    for start, noun in doc.nouns_of(sentence):
+        if start >= pos:
             return before or noun
         before = noun
     return before
@@ -1312,7 +1373,7 @@ def _count_subject(doc: _Doc, d: _Draft, a: _Around, drafts: list[_Draft]) -> st
         # "the two of us": a number in words needs a noun, unless it is the earlier value of
         # another figure ("12 minutes instead of two"); kept weak until then.
         return _WEAK
-    if d.period is not None and _ATTEMPT_CUE.search(doc.text, sentence[0], sentence[1]):
+    if d.period is not None and "attempt" in doc.cues_of(sentence):
         return "attempts"
     noun = (
         _group_before(a.before)
@@ -1337,32 +1398,31 @@ def _with_outcome(doc: _Doc, d: _Draft, noun: str) -> str:
 
 
 def _money_subject(doc: _Doc, sentence: tuple[int, int]) -> str:
-    text = doc.text[sentence[0] : sentence[1]]
-    for cue, also, subject in _SUBJECT_CUES:
-        if cue.search(text) and (also is None or also.search(text)):
+    cues = doc.cues_of(sentence)
+    for subject, needed in _MONEY_CUES:
+        if all(cue in cues for cue in needed):
             return subject
-    return "security funding" if _FENCE_CUE.search(text) else "money"
+    return "money"
 
 
 def _length_subject(doc: _Doc, d: _Draft, sentence: tuple[int, int]) -> str:
     text = doc.text
-    fence = _FENCE_CUE.search(text, sentence[0], sentence[1]) is not None
+    cues = doc.cues_of(sentence)
+    fence = "fence" in cues
     if _HEIGHT_CUE.match(text, d.end):
         return "fence height" if fence else "height"
     if _WIDTH_CUE.match(text, d.end):
         return "width"
     if fence:
         return "fence length"
-    if _BOAT_CUE.search(text, sentence[0], sentence[1]) and (
-        d.unit in {"m", "ft"} or _LONG_CUE.match(text, d.end)
-    ):
+    if "boat" in cues and (d.unit in {"m", "ft"} or _LONG_CUE.match(text, d.end)):
         return "boat length"
     return "distance" if d.unit in {"km", "mi", "nmi"} else "length"
 
 
 def _duration_subject(doc: _Doc, sentence: tuple[int, int]) -> str:
-    text = doc.text[sentence[0] : sentence[1]]
-    return next((subject for cue, subject in _DURATION_CUES if cue.search(text)), "duration")
+    cues = doc.cues_of(sentence)
+    return next((subject for subject, cue in _DURATION_CUES if cue in cues), "duration")
 
 
 def _percent_subject(doc: _Doc, d: _Draft, sentence: tuple[int, int]) -> str:
@@ -1409,7 +1469,7 @@ def _loose_period(doc: _Doc, d: _Draft) -> str | None:
     window = doc.text[d.end : end].lower()
     if not any(word in window for word in _PERIOD_STEMS):
         return None  # a plain substring test first: most figures have no period
-    match = _LOOSE_RATE.search(doc.text, d.end, end)
+    match = _LOOSE_RATE.search(window)
     if match is None:
         return None
     word = match.group("p").lower()

@@ -7,11 +7,14 @@ from collections.abc import Mapping
 from typing import Any
 
 from pipeline.config import load_config
+from pipeline.logs import get_logger
 from pipeline.notifiers import channel_secrets
 from pipeline.redact import Redactor
 from pipeline.settings import Settings
 
 __all__ = ["init_sentry", "make_before_send", "serve_metrics"]
+
+log = get_logger("portwatch.observability")
 
 _SECRET_SUFFIXES = ("_TOKEN", "_PASSWORD", "_SECRET", "_DSN", "_KEY")
 
@@ -83,7 +86,12 @@ def serve_metrics(settings: Settings) -> Any:
 
     registry = CollectorRegistry()
     registry.register(RedisCollector(client, {"portwatch_queue_depth": queue_depths}))
-    server, _thread = start_http_server(
-        settings.metrics_port, addr=settings.metrics_addr, registry=registry
-    )
+    try:
+        server, _thread = start_http_server(
+            settings.metrics_port, addr=settings.metrics_addr, registry=registry
+        )
+    except OSError as exc:
+        # Another worker group on this machine serves it already; the numbers are shared.
+        log.warning("metrics endpoint not started", port=settings.metrics_port, error=str(exc))
+        return None
     return server

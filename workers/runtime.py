@@ -50,10 +50,14 @@ def _logging(**_: Any) -> None:
 
 
 @signals.celeryd_init.connect
-def _sentry(**_: Any) -> None:
-    from workers.observability import init_sentry
+def _observability(**_: Any) -> None:
+    # The worker's main process (``portwatch run`` or ``celery worker``) reports errors to
+    # Sentry and serves /metrics for its process group.
+    from workers.observability import init_sentry, serve_metrics
 
-    init_sentry(Settings())
+    settings = Settings()
+    init_sentry(settings)
+    serve_metrics(settings)
 
 
 @signals.beat_init.connect

@@ -75,12 +75,10 @@ def run_service(settings: Settings, concurrency: int = 2) -> int:
     store = Store.from_url(settings.redis_url)
     _check_redis(store, settings.redis_url)
 
-    from pipeline.config import load_config_or_raise
-    from workers.observability import init_sentry, serve_metrics
+    from pipeline.config import load_config_skipping_broken_watchlists
 
-    config = load_config_or_raise(settings.config_dir)
-    init_sentry(settings)
-    metrics = serve_metrics(settings)
+    config, _ = load_config_skipping_broken_watchlists(settings.config_dir)
+    metrics = settings.metrics_port != 0
     log.info(
         "Portwatch starting",
         config=str(settings.config_dir),
