@@ -14,7 +14,7 @@ from typing import Any
 from pipeline.assessment import Assessment, Assessor
 from pipeline.errors import InputError
 
-__all__ = ["ArticleInput", "assess_lines", "explain", "parse_line"]
+__all__ = ["ArticleInput", "assess_lines", "explain", "json_object", "parse_line"]
 
 #: A line longer than this is refused unread (a 5 MB text fits; a runaway file does not).
 MAX_LINE_BYTES = 16 * 1024 * 1024
@@ -62,13 +62,19 @@ def parse_line(raw: bytes, number: int) -> ArticleInput:
     )
 
 
-def _id_of(raw: bytes) -> Any:
-    """The line's id when it can be read despite the error, else None."""
+def json_object(raw: bytes) -> dict[str, Any] | None:
+    """The line as a JSON object, or None when it is not one."""
     try:
         record = json.loads(raw)
     except (ValueError, UnicodeDecodeError):
         return None
-    return record.get("id") if isinstance(record, dict) else None
+    return record if isinstance(record, dict) else None
+
+
+def _id_of(raw: bytes) -> Any:
+    """The line's id when it can be read despite the error, else None."""
+    record = json_object(raw)
+    return record.get("id") if record else None
 
 
 def assess_lines(

@@ -6,9 +6,6 @@ Nothing here reaches the internet. Local HTTP servers live in tests/servers.py.
 from __future__ import annotations
 
 import shutil
-import socket
-import subprocess
-import time
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from email import message_from_bytes, policy
@@ -18,72 +15,23 @@ from pathlib import Path
 import pytest
 import redis
 
+from pipeline.errors import StateError
+from workers.localredis import LocalRedis as RedisServer
+from workers.localredis import free_port
+
 REPO = Path(__file__).resolve().parent.parent
 SHIPPED_CONFIG = REPO / "config"
 
 
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
-@dataclass
-class RedisServer:
-    port: int
-    process: subprocess.Popen[bytes]
-    directory: Path
-
-    def url(self, db: int = 0) -> str:
-        return f"redis://127.0.0.1:{self.port}/{db}"
-
-
 def start_redis(directory: Path, port: int | None = None, *, aof: bool = False) -> RedisServer:
-    binary = shutil.which("redis-server")
-    if binary is None:
-        pytest.fail("redis-server is not installed: run the README's test command (it installs it)")
-    port = port or free_port()
-    args = [
-        binary,
-        "--port",
-        str(port),
-        "--bind",
-        "127.0.0.1",
-        "--save",
-        "",
-        "--dir",
-        str(directory),
-        "--maxmemory-policy",
-        "noeviction",
-        "--appendonly",
-        "yes" if aof else "no",
-        "--appendfsync",
-        "everysec",
-    ]
-    process = subprocess.Popen(args, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    client = redis.Redis(port=port)
-    deadline = time.monotonic() + 10
-    while True:
-        try:
-            client.ping()
-            break
-        except redis.ConnectionError:
-            if time.monotonic() > deadline or process.poll() is not None:
-                process.kill()
-                pytest.fail(f"redis-server did not start on port {port}")
-            time.sleep(0.05)
-        finally:
-            client.close()
-    return RedisServer(port, process, directory)
+    try:
+        return RedisServer(directory, port or 0, aof).start()
+    except StateError as exc:
+        pytest.fail(str(exc))
 
 
 def stop_redis(server: RedisServer) -> None:
-    server.process.terminate()
-    try:
-        server.process.wait(timeout=10)
-    except subprocess.TimeoutExpired:
-        server.process.kill()
-        server.process.wait()
+    server.stop()
 
 
 @pytest.fixture(scope="session")

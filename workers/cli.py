@@ -22,7 +22,11 @@ Handler = Callable[[argparse.Namespace, Settings], int]
 
 
 def _config_dir(args: argparse.Namespace, settings: Settings) -> Path:
-    return Path(args.config) if args.config else settings.config_dir
+    """The configuration folder named by --config, else by the environment; it must exist."""
+    directory = Path(args.config) if args.config else settings.config_dir
+    if not directory.is_dir():
+        raise PortwatchError(f"configuration folder {directory} does not exist")
+    return directory
 
 
 def cmd_check_config(args: argparse.Namespace, settings: Settings) -> int:
@@ -30,8 +34,6 @@ def cmd_check_config(args: argparse.Namespace, settings: Settings) -> int:
     from pipeline.settings import secret_from_env
 
     directory = _config_dir(args, settings)
-    if not directory.is_dir():
-        raise PortwatchError(f"configuration folder {directory} does not exist")
     config, problems = load_config(directory)
     if config is None:
         for problem in problems:
@@ -60,10 +62,7 @@ def _load_usable(args: argparse.Namespace, settings: Settings) -> Any:
     """The configuration without broken watch-lists, each problem reported on stderr."""
     from pipeline.config import load_config_skipping_broken_watchlists
 
-    directory = _config_dir(args, settings)
-    if not directory.is_dir():
-        raise PortwatchError(f"configuration folder {directory} does not exist")
-    config, problems = load_config_skipping_broken_watchlists(directory)
+    config, problems = load_config_skipping_broken_watchlists(_config_dir(args, settings))
     for problem in problems:
         print(f"warning: watch-list skipped: {problem}", file=sys.stderr)
     return config

@@ -3,29 +3,26 @@
 from __future__ import annotations
 
 import hashlib
-import shutil
-import socket
-import subprocess
 import tempfile
 import time
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
+from pathlib import Path
 from typing import Any
 
-import redis
-
-from pipeline.assess_io import parse_line
+from pipeline.assess_io import json_object, parse_line
 from pipeline.assessment import Assessor
 from pipeline.config import PortwatchConfig
 from pipeline.discovery import ArticleSeen, discover
-from pipeline.errors import InputError, PortwatchError, StateError
+from pipeline.errors import InputError, PortwatchError
 from pipeline.findings import ArticleRef
 from pipeline.polling import FeedState
 from pipeline.redact import Redactor
 from pipeline.settings import Settings
 from pipeline.store import Store
 from pipeline.urls import story_key
+from workers.localredis import LocalRedis
 
 __all__ = ["backtest", "quarantine_list", "quarantine_replay", "status"]
 
@@ -136,43 +133,15 @@ def quarantine_replay(settings: Settings) -> int:
 @contextmanager
 def throwaway_redis() -> Iterator[Store]:
     """A private redis-server on a free loopback port, in memory only, gone afterwards."""
-    binary = shutil.which("redis-server")
-    if binary is None:
-        raise StateError("backtest needs redis-server (bash scripts/portwatch.sh installs it)")
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port = sock.getsockname()[1]
-    with tempfile.TemporaryDirectory(prefix="portwatch-backtest-") as folder:
-        process = subprocess.Popen(  # noqa: S603 - our own argument list
-            [
-                binary,
-                "--port",
-                str(port),
-                "--bind",
-                "127.0.0.1",
-                "--save",
-                "",
-                "--appendonly",
-                "no",
-                "--dir",
-                folder,
-            ],
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL,
-        )
-        store = Store(redis.Redis(port=port))
+    with (
+        tempfile.TemporaryDirectory(prefix="portwatch-backtest-") as folder,
+        LocalRedis(Path(folder)) as server,
+    ):
+        store = Store.from_url(server.url())
         try:
-            for _ in range(100):
-                try:
-                    store.redis.ping()
-                    break
-                except redis.ConnectionError:
-                    time.sleep(0.05)
             yield store
         finally:
             store.close()
-            process.terminate()
-            process.wait(timeout=10)
 
 
 def backtest(config: PortwatchConfig, lines: Iterable[bytes]) -> Iterator[dict[str, Any]]:
@@ -192,7 +161,7 @@ def backtest(config: PortwatchConfig, lines: Iterable[bytes]) -> Iterator[dict[s
             except InputError as exc:
                 yield {"line": number, "error": str(exc)}
                 continue
-            extra = _extra_fields(raw)
+            extra = json_object(raw) or {}
             now = float(extra.get("at") or start + 60 * number)
             url = article.url or f"backtest://{article.id}"
             try:
@@ -222,13 +191,3 @@ def backtest(config: PortwatchConfig, lines: Iterable[bytes]) -> Iterator[dict[s
                     "watchlist": finding.watchlist,
                     "evidence": finding.evidence.sentence,
                 }
-
-
-def _extra_fields(raw: bytes) -> dict[str, Any]:
-    import json
-
-    try:
-        record = json.loads(raw)
-    except ValueError:
-        return {}
-    return record if isinstance(record, dict) else {}
