@@ -49,10 +49,12 @@ __all__ = [
     "load_golden",
     "log",
     "machine",
+    "machine_busy_seconds",
     "median",
     "news_page",
     "percentile",
     "private_redis",
+    "process_cpu_seconds",
     "start_redis",
     "stop_redis",
 ]
@@ -83,7 +85,27 @@ def machine() -> dict[str, Any]:
     return {
         "python": platform.python_version(),
         "cpu": f"{model} ({os.cpu_count()} logical CPUs)",
+        "revision": revision(),
+        # Other work on the machine skews every number here: the 1/5/15-minute load averages
+        # when the result was printed (this benchmark's own processes included).
+        "loadavg_at_end": [round(x, 2) for x in os.getloadavg()],
     }
+
+
+def revision() -> str:
+    """The repository's commit, with "+dirty" when product files (outside bench/) are edited."""
+    try:
+        commit = subprocess.run(
+            ["git", "rev-parse", "--short", "HEAD"], cwd=REPO, capture_output=True, text=True,
+            timeout=10, check=True,
+        ).stdout.strip()  # fmt: skip
+        status = subprocess.run(
+            ["git", "status", "--porcelain", "--untracked-files=no", "--", ".", ":!bench"],
+            cwd=REPO, capture_output=True, text=True, timeout=10, check=True,
+        ).stdout.strip()  # fmt: skip
+    except (OSError, subprocess.SubprocessError):
+        return "unknown"
+    return commit + ("+dirty" if status else "")
 
 
 def percentile(values: Sequence[float], q: float) -> float:
@@ -97,6 +119,27 @@ def percentile(values: Sequence[float], q: float) -> float:
 
 def median(values: Sequence[float]) -> float:
     return statistics.median(values) if values else math.nan
+
+
+# --------------------------------------------------------------------------- CPU accounting
+
+_TICKS = os.sysconf("SC_CLK_TCK")
+
+
+def process_cpu_seconds(pid: int) -> float:
+    """User + system CPU time of one process so far (0 when it is gone)."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except (OSError, IndexError):
+        return 0.0
+    return (int(fields[11]) + int(fields[12])) / _TICKS  # utime, stime
+
+
+def machine_busy_seconds() -> float:
+    """CPU time spent by the whole machine (all CPUs, everything but idle and iowait)."""
+    values = [int(v) for v in Path("/proc/stat").read_text().splitlines()[0].split()[1:]]
+    idle = values[3] + (values[4] if len(values) > 4 else 0)
+    return (sum(values[:8]) - idle) / _TICKS
 
 
 # --------------------------------------------------------------------------- golden corpus

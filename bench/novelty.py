@@ -90,7 +90,9 @@ def watched_ports(config: PortwatchConfig) -> list[str]:
     return [p.name for p in config.ports if p.country in countries and not p.needs_context]
 
 
-def synthetic_text(rng: random.Random, ports: Sequence[str], golden: Sequence[GoldenArticle]) -> str:
+def synthetic_text(
+    rng: random.Random, ports: Sequence[str], golden: Sequence[GoldenArticle]
+) -> str:
     sentences = []
     for template in rng.sample(TEMPLATES, 4):
         sentences.append(
@@ -152,16 +154,18 @@ def command_calls(client: redis.Redis) -> Counter[str]:
     """Calls per Redis command so far (INFO commandstats)."""
     stats = client.info("commandstats")
     return Counter(
-        {k.removeprefix("cmdstat_"): int(v["calls"]) for k, v in stats.items() if isinstance(v, dict)}
+        {
+            k.removeprefix("cmdstat_"): int(v["calls"])
+            for k, v in stats.items()
+            if isinstance(v, dict)
+        }
     )
 
 
 # --------------------------------------------------------------------------- part 1
 
 
-def throughput(
-    samples: Sequence[Sample], config: PortwatchConfig, store: Store
-) -> dict[str, Any]:
+def throughput(samples: Sequence[Sample], config: PortwatchConfig, store: Store) -> dict[str, Any]:
     """``discover`` then ``record_findings`` for each sample, as ``Service.process`` does."""
     kinds: Counter[str] = Counter()
     discover_seconds = record_seconds = 0.0
@@ -225,9 +229,7 @@ def finding_bytes(client: redis.Redis) -> int:
 
 _POOL: list[Sample] = []
 _CONFIG: PortwatchConfig | None = None
-_WORDS = tuple(
-    hashlib.blake2b(str(i).encode(), digest_size=4).hexdigest() for i in range(20_000)
-)
+_WORDS = tuple(hashlib.blake2b(str(i).encode(), digest_size=4).hexdigest() for i in range(20_000))
 
 
 def remember_slice(job: tuple[str, int, int, float, int]) -> int:
@@ -283,7 +285,7 @@ def breakdown(client: redis.Redis, articles: int) -> dict[str, dict[str, Any]]:
             "bytes_total": round(total),
             "bytes_per_article": round(total / articles, 1),
         }
-        if len(members) == 1 or name in ("pw:lsh", "pw:ports", "pw:facts"):
+        if len(members) == 1 or name in ("pw:lsh", "pw:stories", "pw:ports", "pw:facts"):
             entry["fields"] = sum(int(client.hlen(k)) for k in members)
         else:
             entry["bytes_per_key"] = round(sum(sizes) / len(sizes), 1)
@@ -350,7 +352,7 @@ KEY_TABLE = {
     "pw:item:{story}": "story seen, processing:{task} → done; one per article (two when the "
     "feed link and the canonical URL differ); TTL 30 days",
     "pw:lsh:{day}": "hash, LSH band digest → story cluster; 6 fields per article; TTL 4 days",
-    "pw:story:{cluster}": "list of {outlet, url} JSON per story cluster (≤ 50); TTL 3 days",
+    "pw:stories:{day}": "hash, story cluster id → its outlets (≤ 20 names); TTL 4 days",
     "pw:ports:{watchlist}": "hash, port → first/last seen and source; bounded by the gazetteer",
     "pw:facts:{watchlist}": "hash, figure fact → last 5 values; bounded by distinct facts",
     "pw:finding:{id}": "per finding, not per article (JSON); TTL 30 days",
@@ -360,19 +362,21 @@ KEY_TABLE = {
 def main() -> None:
     parser = argparse.ArgumentParser(description=(__doc__ or "").splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="300 articles, 10 000 remembered")
-    parser.add_argument("--articles", type=int, help="part 1 articles (default 1500, quick 300)")
-    parser.add_argument("--remember", type=int, help="part 2 articles (default 100000, quick 10000)")
+    parser.add_argument("--articles", type=int, help="part 1 articles (default 1000, quick 300)")
+    parser.add_argument(
+        "--remember", type=int, help="part 2 articles (default 100000, quick 10000)"
+    )
     parser.add_argument("--processes", type=int, default=3, help="part 2 client processes")
     parser.add_argument(
-        "--stride", type=int, default=10,
-        help="part 2: every STRIDE-th article runs the whole of discover (default 10)",
+        "--stride", type=int, default=50,
+        help="part 2: every STRIDE-th article runs the whole of discover (default 50)",
     )  # fmt: skip
     parser.add_argument(
         "--full-novelty", action="store_true",
         help="part 2: every article runs the whole of discover (--stride 1; ~10 min for 100 000)",
     )  # fmt: skip
     args = parser.parse_args()
-    articles = args.articles or (300 if args.quick else 1500)
+    articles = args.articles or (300 if args.quick else 1000)
     remember = args.remember or (10_000 if args.quick else 100_000)
     stride = 1 if args.full_novelty else max(1, args.stride)
 

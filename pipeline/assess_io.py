@@ -112,8 +112,9 @@ def explain(article: ArticleInput, assessment: Assessment) -> str:
         )
         for match in sorted(score.matches, key=lambda m: -abs(m.weight)):
             out.append(f"   {match.weight:+6.1f}  {match.kind:<9} {match.rule}")
-            if match.evidence:
-                out.append(f"           “{_clip(match.evidence)}”")
+            evidence = assessment.evidence(match.offset)
+            if evidence:
+                out.append(f"           “{_clip(evidence)}”")
     out.append(f"-- ports: {', '.join(assessment.ports) or 'none'}")
     for figure in assessment.figures:
         rng = f"–{figure.value_max:g}" if figure.value_max is not None else ""

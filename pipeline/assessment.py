@@ -14,7 +14,8 @@ from dataclasses import dataclass
 from pipeline.config import PortEntry, PortwatchConfig, WatchList
 from pipeline.figures import Figure, extract_figures
 from pipeline.ports import Gazetteer, PortMention, PortRecord, unique_names
-from pipeline.scoring import ScoringText, WatchListScorer, WatchScore
+from pipeline.scoring import ScoringText, TermIndex, WatchListScorer, WatchScore
+from pipeline.sentences import sentence_spans
 
 __all__ = ["DEFAULT_ASSESS_POLICY", "AssessPolicy", "Assessment", "Assessor", "gazetteer_from"]
 
@@ -45,6 +46,15 @@ class Assessment:
     figures: tuple[Figure, ...]
     scores: tuple[WatchScore, ...]
     warnings: tuple[str, ...] = ()
+    #: The headline, a blank line and the text, as scored: rule offsets point into it.
+    scored_text: str = ""
+
+    def evidence(self, offset: int) -> str:
+        """The sentence of the scored text around ``offset`` (what a rule matched)."""
+        for start, end in sentence_spans(self.scored_text):
+            if start <= offset < end:
+                return " ".join(self.scored_text[start:end].split())
+        return ""
 
     def to_json(self, article_id: object) -> dict[str, object]:
         """The ``portwatch assess`` output object (the contract's keys, in its order)."""
@@ -80,6 +90,7 @@ class Assessor:
     ) -> None:
         self.gazetteer = gazetteer
         self.scorers = tuple(WatchListScorer(w) for w in watchlists)
+        self.terms = TermIndex(term for scorer in self.scorers for term in scorer.terms)
         self.policy = policy
         self.countries = dict(countries or {})
 
@@ -106,6 +117,7 @@ class Assessor:
         prepared = ScoringText(
             scored_text,
             [*title_mentions, *_shifted(mentions, shift)],
+            self.terms,
             title_end=len(title_text),
             countries=self.countries,
         )
@@ -120,6 +132,7 @@ class Assessor:
             figures=tuple(figures),
             scores=scores,
             warnings=tuple(warnings),
+            scored_text=scored_text,
         )
 
 

@@ -15,7 +15,7 @@ from pipeline.clustering import DEFAULT_CLUSTER_POLICY, ClusterPolicy, band_keys
 from pipeline.config import FigureRules, PortwatchConfig, WatchList
 from pipeline.figures import Figure
 from pipeline.findings import ArticleRef, Evidence, FigureFact, Finding, PreviousValue
-from pipeline.novelty import FactDecision, Source, decide_fact, decide_port
+from pipeline.novelty import FactDecision, PortDecision, Source, decide_fact, decide_port
 from pipeline.ports import PortMention
 from pipeline.sentences import sentence_spans
 from pipeline.store import Store
@@ -112,12 +112,12 @@ def _cluster(
     article: ArticleSeen, store: Store, now: float, policy: ClusterPolicy
 ) -> tuple[str, list[str]]:
     signature = story_signature(article.text, policy)
-    cluster = article.story
+    cluster = article.story[:16]
     if signature is not None:
         cluster = store.cluster_for(
             band_keys(signature, policy), article.story, now, policy.window_seconds
         )
-    others = store.add_to_story(cluster, article.ref.outlet, article.ref.url, policy.window_seconds)
+    others = store.add_to_story(cluster, article.ref.outlet, now, policy.window_seconds)
     return cluster, others
 
 
@@ -135,7 +135,7 @@ def _new_ports(context: _Context, mentions: Sequence[PortMention], store: Store)
             name,
             lambda old: _port_result(old, context.now, lookback, context.source),
         )
-        if decision:
+        if decision.is_new:
             findings.append(
                 context.finding(
                     kind="new_port",
@@ -143,14 +143,17 @@ def _new_ports(context: _Context, mentions: Sequence[PortMention], store: Store)
                     figure=None,
                     previous=None,
                     evidence=context.evidence(mention.start, mention.end),
+                    novelty_at=float(decision.record["first_seen"]),
                 )
             )
     return findings
 
 
-def _port_result(old: object, now: float, lookback: float, source: Source) -> tuple[object, bool]:
+def _port_result(
+    old: object, now: float, lookback: float, source: Source
+) -> tuple[object, PortDecision]:
     decision = decide_port(old if isinstance(old, dict) else None, now, lookback, source)
-    return decision.record, decision.is_new
+    return decision.record, decision
 
 
 def _previous_values(figures: Sequence[Figure]) -> set[int]:
@@ -214,6 +217,7 @@ def _new_figures(context: _Context, figures: Sequence[Figure], store: Store) -> 
                 figure=fact,
                 previous=previous,
                 evidence=context.evidence(figure.start, figure.end),
+                novelty_at=float(decision.record["history"][0]["at"]),
             )
         )
     return findings

@@ -105,13 +105,13 @@ _CURRENCY_WORDS: Final = _table(
     GBP: pound, pounds, pounds sterling, sterling, livre sterling, livres sterling, livres,
     GBP: pond, ponden, pond sterling, libra, libras, libras esterlinas, pfund, quid, gbp
     USD: dollar, dollars, us dollars, dólar, dólares, usd
-    MAD: dirham, dirhams, dirhams marocains, dh, dhs, mad
-    TRY: lira, liras, lire, turkish lira, livres turques, tl, try
+    MAD: dirham, dirhams, dirhams marocains, dh, dhs
+    TRY: lira, liras, lire, turkish lira, livres turques
     CHF: swiss francs, francs suisses, chf
     """
 )
 _CURRENCY_CODES: Final = (
-    "GBP EUR USD MAD TRY CHF AUD CAD JPY SEK NOK DKK PLN TND DZD LYD EGP RON BGN ALL HUF CZK"
+    "GBP EUR USD MAD TRY CHF AUD CAD JPY SEK NOK DKK PLN TND DZD LYD EGP RON BGN HUF CZK"
 ).split()
 _CURRENCY_SIGNS: Final = {
     "US$": "USD", "A$": "AUD", "C$": "CAD", "R$": "BRL", "£": "GBP", "₤": "GBP", "€": "EUR",
@@ -213,6 +213,9 @@ _NOUNS: Final = _table(
     police officers: policías, agentes, guardias civiles, polizisten, riot police
     police officers: border force officers, border police, officiers, beamte, officer
     border guards: border guards, garde-frontières, grenswachten, guardias fronterizos
+    customs officers: customs officers, douaniers, douaneambtenaren, douane, aduaneros
+    customs officers: controleurs, inspecteurs, inspectors, zöllner
+    people: others, autres, anderen, otros, otras
     security guards: guards, security guards, gardes, vigiles, agents de sécurité, bewakers
     security guards: beveiligers, vigilantes, wachleute
     soldiers: soldiers, troops, soldats, militaires, soldaten, militares
@@ -251,6 +254,7 @@ _PEOPLE: Final = frozenset(
 )  # fmt: skip
 _NOUN_FORMS: Final = sorted(_NOUNS, key=len, reverse=True)
 _MAX_NOUN_WORDS: Final = max(len(form.split()) for form in _NOUN_FORMS)
+_NOUN_PREFIXES: Final = frozenset(form.split()[0] for form in _NOUN_FORMS if " " in form)
 
 # Words between a number and its noun that say nothing about what is counted.
 _SKIP_WORDS: Final = frozenset(
@@ -286,6 +290,7 @@ _STOP_WORDS: Final = frozenset(
     sind waren wurden haben hat in an auf zu mit und oder als nach laut gegenüber seit vor
     während zwischen bei um unter über wie mehr weniger ihre sie er es nicht auch noch schon im
     am zum zur vom
+    them they us we whom eux elles ils nous hen hun zij wij ons ellos ellas nosotros ihnen sie
     """.split()
 )
 
@@ -310,7 +315,7 @@ _MONTH_AFTER: Final = re.compile(
 _SEASON_BEFORE: Final = re.compile(r"\d{4}\s?[-–/]\s?\Z")
 _TIME_AFTER: Final = re.compile(
     r"[ \u00a0]?(?:[ap]\.m\.|[ap]m\b|o'clock|gmt\b|bst\b|cet\b|cest\b|utc\b|local time"
-    r"|heure locale|h\d\d\b|u\d\d\b"
+    r"|heure locale|u\d\d\b"
     r"|[ \u00a0]*(?:h|heures?|uur|horas?|uhr)?[ \u00a0]+(?:du\s+(?:matin|soir)|de\s+l'après-midi"
     r"|'s\s+(?:ochtends|middags|avonds|nachts)|de\s+la\s+(?:mañana|tarde|noche)"
     r"|in\s+the\s+(?:morning|afternoon|evening)|morgens|abends))",
@@ -347,6 +352,7 @@ _RATIO_AFTER: Final = re.compile(
     r"|tien|dos|tres|cuatro|cinco|diez|zwei|drei|fünf|zehn)\b",
     _I,
 )
+_RATIO_NOUN_AFTER: Final = re.compile(r"[ \u00a0]+[^\W\d_]+" + _RATIO_AFTER.pattern, _I)
 _HYPHEN_WORD_AFTER: Final = re.compile(r"-([^\W\d_]+)")
 # "one of the main landing points" is not a count of one.
 _ONE_OF: Final = re.compile(r"(?:one|un|une|één|uno|una|eins?)\s+(?:of|de|d'|van|von)\b", _I)
@@ -358,6 +364,12 @@ _SPEED_AFTER: Final = re.compile(
     _I,
 )
 _AGE_COMMA_AFTER: Final = re.compile(r"\s*,")
+# "70 mm IMAX", "35mm film": a film or calibre format, not a length.
+_FORMAT_AFTER: Final = re.compile(
+    r"[ \u00a0]?mm\b[ \u00a0]+(?:imax|film|films|pellicule|format|camera|lens|gun|calibre"
+    r"|caliber|rounds?|ammunition)\b",
+    _I,
+)
 
 _CURRENCY_BEFORE: Final = re.compile(
     r"(?:(?P<sign>"
@@ -365,6 +377,9 @@ _CURRENCY_BEFORE: Final = re.compile(
     + r")|\b(?P<code>"
     + "|".join(_CURRENCY_CODES)
     + r"))[ \u00a0]?(?P<minus>[-−])?\Z"
+)
+_CURRENCY_AFTER_WORDS: Final = frozenset(
+    [w.split()[0] for w in _CURRENCY_WORDS] + ["de", "d", "of"]
 )
 _CURRENCY_AFTER: Final = re.compile(
     r"[ \u00a0]*(?:(?P<sign>€|£|\$|₤|₺)|(?:(?:d['’]|de[ \u00a0]+|of[ \u00a0]+)?)"
@@ -394,6 +409,36 @@ _UNIT_OF: Final = re.compile(
     + _alternation([u for u in _UNIT_WORDS if len(u) > 2])
     + r"))(?!\w)"
 )
+_NEXT_WORD: Final = re.compile(r"(\s*-?[ \u00a0]*)([^\s,;:()\[\]\"“”«»]*)")
+# First words of every unit form ("nautical" of "nautical miles") and the single letters: a
+# number followed by any other word has no unit, and the unit regex is not run.
+_UNIT_FIRST_WORDS: Final = frozenset(w.split()[0] for w in _UNIT_WORDS) | {"m", "t", "h"}
+_LEADING_LETTERS: Final = re.compile(r"[^\W\d_]+")
+_SPEED_WORDS: Final = frozenset(
+    "km/h kmh km kph mph miles knots knot nœuds noeuds knopen nudos knoten".split()
+)
+_AGE_AFTER_WORDS: Final = frozenset(
+    """year years yr yrs month months week weeks day days jaar jarige jarig años jährige
+    jähriger jährig jahre""".split()
+)
+_LONG_TIME_WORDS: Final = frozenset(
+    """saison saisons season seasons seizoen seizoenen temporada temporadas décennies decade
+    decades decennia décadas siècle siècles century centuries eeuw eeuwen siglo siglos
+    jahrzehnt jahrzehnten""".split()
+)
+_FRACTION_WORDS: Final = frozenset(
+    """third thirds quarter quarters fifth fifths sixth sixths seventh sevenths eighth eighths
+    tenth tenths halves tiers quarts cinquièmes derde derden kwart vijfde tercio tercios cuarto
+    cuartos drittel viertel""".split()
+)
+_RATIO_AFTER_WORDS: Final = frozenset({"in", "out", "of", "sur", "op", "de", "von"})
+_PERCENT_WORDS: Final = frozenset(
+    "per percent pour procent por prozent pct percentage per-cent pour-cent %".split()
+)
+_TIMES_ENDINGS: Final = ("times", "fois", "keer", "maal", "veces", "mal", "fold")
+_RATE_WORDS: Final = frozenset(
+    "a an per each every par chaque elke iedere por al cada pro je am im".split()
+)
 _GLUED_HOURS: Final = re.compile(r"h(?P<min>\d\d)?(?!\w)")
 _DURATION_JOIN: Final = re.compile(r"(?:,?[ \u00a0]+(?:and|et|en|y|und)[ \u00a0]+|,?[ \u00a0]+)")
 _RATE: Final = re.compile(
@@ -421,33 +466,10 @@ _LOOSE_RATE: Final = re.compile(
     r"|nuit|jour|semaine|mois|an|nacht|dag|maand|jaar|noche|día|semana|mes|año|tag|woche"
     r"|bateau|boot|barco)\b"
 )
-_PERIOD_STEMS: Final = (
-    "night",
-    "day",
-    "week",
-    "month",
-    "year",
-    "shift",
-    "boat",
-    "nuit",
-    "jour",
-    "semaine",
-    "mois",
-    " an",
-    "nacht",
-    "dag",
-    "maand",
-    "jaar",
-    "noche",
-    "día",
-    "semana",
-    " mes",
-    "año",
-    "tag",
-    "woche",
-    "bateau",
-    "boot",
-    "barco",
+# The period words _LOOSE_RATE looks for, as a set: a cheap test before the regex.
+_PERIOD_WORDS: Final = frozenset(
+    """night day week month year shift boat nuit jour semaine mois an nacht dag maand jaar
+    noche día semana mes año tag woche bateau boot barco""".split()
 )
 _RANGE_AND: Final = re.compile(r"[ \u00a0]+(?:and|et|en|y|und|-|–)[ \u00a0]+", _I)
 _RANGE_TO: Final = re.compile(
@@ -480,6 +502,36 @@ _PREVIOUS_GAP: Final = re.compile(
     r"|rund)\s+)*\Z",
     _I,
 )
+_SPELLED_DURATIONS: Final = {
+    "half an hour": 30, "half-an-hour": 30, "a quarter of an hour": 15,
+    "quarter of an hour": 15, "three quarters of an hour": 45, "an hour and a half": 90,
+    "une demi-heure": 30, "une demi heure": 30, "un quart d'heure": 15,
+    "trois quarts d'heure": 45, "une heure et demie": 90, "een kwartier": 15, "drie kwartier": 45,
+    "een half uur": 30, "een halfuur": 30, "media hora": 30, "un cuarto de hora": 15,
+    "tres cuartos de hora": 45, "una hora y media": 90, "eine halbe stunde": 30,
+    "eine viertelstunde": 15, "eineinhalb stunden": 90, "anderthalb stunden": 90,
+}  # fmt: skip
+_SPELLED_DURATION_STEMS: Final = (
+    "hour",
+    "heure",
+    "kwartier",
+    "half uur",
+    "halfuur",
+    "hora",
+    "stunde",
+)
+_SPELLED_DURATION: Final = re.compile(
+    r"(?<!\w)(?:"
+    + "|".join(
+        re.escape(k).replace(r"\ ", r"\s+")
+        for k in sorted(_SPELLED_DURATIONS, key=len, reverse=True)
+    )
+    + r")(?!\w)"
+)
+_PREVIOUS_STEMS: Final = (
+    "from", "against", "ompared", "versus", "vs", "contre", "rapport", "tegen", "vergeleken",
+    "frente", "gegenüber", "verglichen", "instead", "lieu", "plaats", "lugar", "statt",
+)  # fmt: skip
 _NUMBER_OF: Final = re.compile(
     r"\b(?:number|total|nombre|aantal|número|zahl|anzahl)\s+(?:of|de|d'|van|der)\s+(?:the\s+)?"
     r"(?P<noun>[^\W\d_][\w'-]*(?:\s+[^\W\d_][\w'-]*)?)",
@@ -490,41 +542,29 @@ _DEATH_AFTER: Final = re.compile(
     r"(?:(?!\b(?:and|but|et|mais|en|maar|y|pero|und|aber)\b)[^.;,]){0,50}?\b(?:died"
     r"|have\s+died|had\s+died|were\s+killed|been\s+killed|drowned|lost\s+their\s+lives"
     r"|found\s+dead|dead|perished|ont\s+péri|sont\s+morts|ont\s+perdu\s+la\s+vie"
-    r"|se\s+sont\s+noyés|noyés|morts|décédés|kwamen\s+om|omgekomen|overleden|verdronken"
+    r"|se\s+sont\s+noyée?s|noyée?s|mort(?:e|s|es)?|décédée?s|kwamen\s+om|omgekomen"
+    r"|overleden|verdronken"
     r"|murieron|fallecieron|han\s+muerto|ahogados|muertos|starben|ums\s+leben|ertrunken)\b",
     _I,
 )
+# Substrings one of which a death verb contains: a cheap test before _DEATH_AFTER.
 _DEATH_STEMS: Final = (
-    "die",
-    "dead",
-    "kill",
-    "drown",
-    "lives",
-    "perish",
-    "péri",
-    "mort",
-    "noy",
-    "décéd",
-    "om",
-    "overleden",
-    "verdronk",
-    "murieron",
-    "fallec",
-    "muert",
-    "ahog",
-    "starben",
-    "leben",
-    "ertrunk",
-)
+    "die", "dead", "kill", "drown", "lives", "perish", "péri", "mort", "noy", "décéd", "om",
+    "overleden", "verdronk", "murieron", "fallec", "muert", "ahog", "starben", "leben", "ertrunk",
+)  # fmt: skip
+# A number in words followed by a verb or by "of them" counts the people of the sentences
+# before: "Two were treated", "Dos de ellas murieron", "deux d'entre eux".
 _BARE_VERB_AFTER: Final = re.compile(
     r"[ \u00a0]+(?:were|are|have|had|died|drowned|remain|remained|fled|escaped|survived|sont"
-    r"|ont|étaient|zijn|waren|hebben|werden|son|fueron|han|estaban|sind|haben|wurden)\b",
+    r"|ont|étaient|zijn|waren|hebben|werden|son|fueron|han|estaban|murieron|sind|haben|wurden"
+    r"|of\s+them|of\s+whom|d'entre\s+(?:eux|elles)|van\s+hen|de\s+(?:ellos|ellas)"
+    r"|von\s+ihnen)\b",
     _I,
 )
-_WORDS_AFTER: Final = re.compile(
-    r"(?:-|[\s\"'“”‘’«»(]*)([^\W\d_][\w'’–-]*(?:[\s\"'“”‘’«»]+[^\W\d_][\w'’–-]*){0,5})"
-)
+_DEFINITE: Final = frozenset({"the", "les", "de", "het", "los", "las", "die", "der", "das"})
 _ELIDED: Final = re.compile(r"^(?:[dlDL]['’])")
+_QUOTES: Final = "\"'“”‘’«»("
+_CLAUSE_MARKS: Final = ",.;:!?)»”\"'’"
 _SENTENCE_WORD: Final = re.compile(r"[^\W\d_][\w'’–-]*")
 _PORT_PREFERRED: Final = re.compile(
     r"\b(?:at|in|near|off|à|au|aux|dans|près\s+de|bij|nabij|en|cerca\s+de|bei|vor|im|am"
@@ -566,11 +606,12 @@ _CUE_WORDS, _CUE_STEMS = _cue_table(
     """
     smuggling: smuggl*, passeur, passeurs, smokkel*, traficante, traficantes, schleuser*
     payment: pay, paid, pays, cost, costs, price, charge*, fee, fees, place, payé, prix, coûte
-    payment: betaald, prijs, kost, precio, pagado, cuesta, preis, kostet
+    payment: betaald, prijs, kost, precio, pagado, cuesta, preis, kostet, demand*, ask*, vragen
+    payment: vraagt, piden, cobran, verlangen
     fines: fine, fines, fined, amende, amendes, boete, boetes, multa, multas, geldstrafe
     value: worth, value, valued, valeur, waarde, valor, wert
     funding: fund*, financ*, budget*, promised, pledged, approved, allocated, subsid*, fonds
-    funding: invest*, grant*, aid, aide, ayuda, hulp, bijdrage
+    funding: invest*, grant*, aid, aide, ayuda, hulp, bijdrage, commit*, inversión, inversiones
     spending: spent, spend*, dépensé*, uitgegeven, gastado, ausgegeben
     cost: cost*, coût*, kost*, coste, costo
     compensation: compensation, damages, indemni*, schadevergoeding
@@ -587,6 +628,7 @@ _CUE_WORDS, _CUE_STEMS = _cue_table(
     attempt: intento*, intentaron, versuch*
     """
 )
+_CUE_STEM_LENGTHS: Final = sorted({len(stem) for stem in _CUE_STEMS})
 _CUE_FINDER: Final = re.compile(r"(?<!\w)(?:" + _alternation([*_CUE_WORDS, *_CUE_STEMS]) + r")\w*")
 _MONEY_CUES: Final = (
     ("smuggling fee", ("smuggling", "payment")),
@@ -613,7 +655,7 @@ _WIDTH_CUE: Final = re.compile(r"[ \u00a0-]*(?:wide|de\s+large|breed|brede|de\s+
 _LONG_CUE: Final = re.compile(r"[ \u00a0-]*(?:long|de\s+long|lang|lange|de\s+largo)\b", _I)
 _CHANGE_UP: Final = re.compile(
     r"\b(?:increase\w*|rise|rises|rose|risen|up|jump\w*|surge\w*|hausse|augment\w*|stijging"
-    r"|toename|gestegen|aumento|subida|anstieg|gestiegen|more)\b",
+    r"|toename|gestegen|aumento|subida|anstieg|gestiegen|more|más|plus|meer|mehr)\b",
     _I,
 )
 _CHANGE_DOWN: Final = re.compile(
@@ -635,10 +677,12 @@ _MONTHS_BEFORE: Final = frozenset(_MONTHS_CAPITALISED.split("|"))
 _MONTHS_ANY_BEFORE: Final = _phrases(_MONTHS_ANY_CASE)
 # "in 2015", "depuis 2019", "zomer 2015": a year.
 _YEAR_WORDS: Final = _phrases(
-    """in|since|of|by|from|until|to|before|after|during|year|summer|spring|autumn|winter|early
-    |late|mid|en|depuis|de|dès|avant|après|année|été|hiver|sinds|van|tot|jaar|zomer|desde|del
-    |año|verano|seit|im|jahr|sommer|the"""
+    """in|since|by|until|before|after|during|year|summer|spring|autumn|winter|early|late|mid|en
+    |depuis|dès|avant|après|année|été|hiver|sinds|jaar|zomer|desde|año|verano|seit|im|jahr
+    |sommer"""
 )
+# Also before years, but before counts as well ("près de 2000 migrants", "from 1500 people").
+_WEAK_YEAR_WORDS: Final = _phrases("of|from|to|the|de|van|tot|del")
 _CLOCK_WORDS: Final = _phrases(
     """at|by|until|till|from|before|after|around|about|à|a|vers|dès|jusqu'à|avant|après|om|tot
     |vanaf|rond|tegen|a las|hasta las|desde las|sobre las|um|gegen|ab|bis"""
@@ -646,6 +690,8 @@ _CLOCK_WORDS: Final = _phrases(
 # "at 6" is a time; French "à 10" alone is usually not ("on en est à 10").
 _AT_WORDS: Final = _phrases("at|om|um|a las")
 _CURRENCY_SIGN_CHARS: Final = frozenset("£₤€$¥₺₹₽")
+# Characters one of which is in the four before a number when a currency precedes it.
+_MONEY_BEFORE_CHARS: Final = _CURRENCY_SIGN_CHARS | set("ABCDEFGHIJKLMNOPQRSTUVWXYZ")
 # Hours after these are a clock time ("à 14 heures", "peu après 4 heures"); "about 6 hours" is
 # a duration.
 _CLOCK_HOURS_WORDS: Final = _phrases(
@@ -709,6 +755,8 @@ _RATIO_WORDS: Final = _phrases(
     """one in|1 in|one out of|1 out of|un sur|une sur|1 sur|één op|een op|1 op|uno de cada
     |una de cada|1 de cada|einer von|eine von|1 von"""
 )
+_RATIO_LINKS: Final = frozenset({"in", "sur", "op", "of", "von"})
+_ONE_WORDS: Final = frozenset({"one", "un", "une", "één", "uno", "una", "einer", "eine", "1"})
 _FRAME_WORDS: Final = _phrases("in|over|across|within|during|en|sur|binnen|über|durante|innerhalb")
 _BETWEEN_WORDS: Final = frozenset({"between", "entre", "tussen", "zwischen"})
 _FROM_WORDS: Final = frozenset({"from", "de", "van", "von", "desde"})
@@ -750,9 +798,9 @@ class _Before:
 def _before(text: str, pos: int) -> _Before:
     start = max(0, pos - 64)
     window = text[start:pos]
-    tokens = window.split()
-    if start and tokens and not window[0].isspace() and not text[start - 1].isspace():
-        tokens.pop(0)  # the window starts in the middle of a word
+    tokens = window.rsplit(maxsplit=7)
+    if len(tokens) == 8 or (start and tokens and not text[start - 1].isspace()):
+        tokens.pop(0)  # the rest of the window, or a word cut by the window's start
     touching = ""
     if tokens and not window[-1].isspace():
         touching = tokens.pop()
@@ -762,13 +810,16 @@ def _before(text: str, pos: int) -> _Before:
         if token.endswith(_CLAUSE_END):
             break
         word = token.strip(_STRIP).lower()
-        head, quote, tail = word.rpartition("'") if "'" in word else word.rpartition("’")
-        if quote and head + "'" in _ELISIONS:
-            word = tail  # "qu'entre" -> "entre", "d'environ" -> "environ"
+        if "'" in word or "’" in word:
+            head, _, tail = word.replace("’", "'").rpartition("'")
+            if head + "'" in _ELISIONS:
+                word = tail  # "qu'entre" -> "entre", "d'environ" -> "environ"
         words.append(word)
+        if len(words) == 5:
+            break
     words.reverse()
-    suffixes = tuple(tuple(words[-k:]) for k in range(1, min(5, len(words)) + 1))
-    return _Before(tuple(words), raw, touching, suffixes)
+    found = tuple(words)
+    return _Before(found, raw, touching, tuple(found[-k:] for k in range(1, len(found) + 1)))
 
 
 # --- working values ---------------------------------------------------------------------------
@@ -817,6 +868,10 @@ class _Around:
     n: Number
     before: _Before
     unit_match: re.Match[str] | None
+    #: What separates the number from the next word ("", " ", "-") and that word, lower-cased:
+    #: each regex after the number runs only when this word could start what it matches.
+    sep: str
+    word: str
     _noun: str | None = None
     _noun_read: bool = False
 
@@ -835,7 +890,31 @@ class _Around:
 
 
 def _around(doc: _Doc, n: Number) -> _Around:
-    return _Around(doc, n, _before(doc.text, n.start), _UNIT.match(doc.text, n.end))
+    sep, word = _next_word(doc.text, n.end)
+    unit = _UNIT.match(doc.text, n.end) if _could_be_unit(sep, word) else None
+    return _Around(doc, n, _before(doc.text, n.start), unit, sep, word)
+
+
+def _next_word(text: str, pos: int) -> tuple[str, str]:
+    """The separator after ``pos`` and the next word, lower-cased, without a final stop."""
+    match = _NEXT_WORD.match(text, pos)
+    assert match is not None  # both groups may be empty
+    return match.group(1), match.group(2).lower().rstrip(".")
+
+
+def _head(word: str) -> str:
+    """ "year-old" -> "year", "d'euros" -> "euros": the part a word list knows."""
+    if "'" in word or "’" in word:
+        word = word.replace("’", "'").rpartition("'")[2]
+    return word.split("-", 1)[0]
+
+
+def _could_be_unit(sep: str, word: str) -> bool:
+    """Whether the word after a number may start a unit: a set test before the unit regex."""
+    if not word or "\n" in sep:
+        return False
+    letters = _LEADING_LETTERS.match(word)
+    return letters is not None and letters.group() in _UNIT_FIRST_WORDS
 
 
 @dataclass(frozen=True, slots=True)
@@ -876,7 +955,7 @@ def _is_date(a: _Around) -> bool:
     n = a.n
     if n.spelled or n.value > 31 or not n.value.is_integer() or n.scale != 1.0:
         return False
-    if _MONTH_AFTER.match(a.doc.text, n.end):
+    if a.word and _MONTH_AFTER.match(a.doc.text, n.end):
         return True
     raw = a.before.raw
     return bool(
@@ -889,7 +968,11 @@ def _is_year(a: _Around) -> bool:
     raw = text[n.start : n.end]
     if n.spelled or len(raw) != 4 or not raw.isdigit() or not 1800 <= n.value <= 2100:
         return _SEASON_BEFORE.search(a.before.touching) is not None  # "2015-16"
-    if a.before.follows(_YEAR_WORDS) or (a.before.raw and a.before.raw[-1] in _MONTHS_BEFORE):
+    if (a.before.raw and a.before.raw[-1] in _MONTHS_BEFORE) or a.before.follows(_YEAR_WORDS):
+        return True
+    if a.unit_match is None and _noun_at(a.doc, n.end, known_only=True) is not None:
+        return False  # "près de 2000 migrants"
+    if a.before.follows(_WEAK_YEAR_WORDS):
         return True
     # "2000 migrants" is a count, "in 2015" a year: a year-like number is a year unless a
     # known counted noun, a unit or a currency follows it at once.
@@ -899,19 +982,22 @@ def _is_year(a: _Around) -> bool:
 
 def _is_clock_time(a: _Around) -> bool:
     n, text = a.n, a.doc.text
-    if _TIME_AFTER.match(text, n.end):
-        return True
     if n.spelled or n.value > 24 or a.before.touching[-1:] in _CURRENCY_SIGN_CHARS:
         return False
+    if a.word and _TIME_AFTER.match(text, n.end):
+        return True
     raw = text[n.start : n.end]
     if "." in raw or ":" in raw:
         # "at 10.30": two digits after the point, after a clock preposition.
         return len(raw.split(".")[-1]) == 2 and a.before.follows(_CLOCK_WORDS)
-    hours = _GLUED_HOURS.match(text, n.end)
+    hours = _GLUED_HOURS.match(text, n.end) if not a.sep and a.word[:1] == "h" else None
     if hours is not None:
         # "14h30" is a clock time unless it follows "en", "pendant"…; "48h" only after "à".
+        # "le ferry de 14h30" is a timetable, "a duré 2h30" a duration.
         if hours.group("min") is not None:
-            return not a.before.follows(_DURATION_WORDS)
+            if a.before.follows(_CLOCK_WORDS):
+                return True
+            return not a.before.follows(_DURATION_WORDS) and n.value >= 6
         return a.before.follows(_CLOCK_WORDS)
     if a.unit != "h":
         # "at 6": a bare small number after "at" / "à" / "om".
@@ -922,7 +1008,9 @@ def _is_clock_time(a: _Around) -> bool:
 
 def _is_age(a: _Around) -> bool:
     n, text, before = a.n, a.doc.text, a.before
-    if _AGE_AFTER.match(text, n.end) or before.follows(_AGE_WORDS):
+    if before.follows(_AGE_WORDS):
+        return True
+    if _head(a.word) in _AGE_AFTER_WORDS and _AGE_AFTER.match(text, n.end):
         return True
     if a.unit == "year" and a.unit_match is not None and n.value.is_integer():
         # "un homme de 34 ans", "een man van 34 jaar", "un Soudanais de 24 ans"; but "une
@@ -968,7 +1056,8 @@ def _person_of(before: _Before, n: Number) -> bool:
 def _is_window(a: _Around) -> bool:
     """ "in the past 24 hours", "les 12 derniers mois", "two weeks ago": frames, not figures."""
     text, before = a.doc.text, a.before
-    if (season := _LONG_TIME_AFTER.match(text, a.n.end)) is not None:
+    season = _LONG_TIME_AFTER.match(text, a.n.end) if a.word in _LONG_TIME_WORDS else None
+    if season is not None:
         return before.follows(_AGO_WORDS) or bool(_AGO_AFTER.match(text, season.end()))
     if a.unit not in _DURATION_SECONDS or a.unit_match is None:
         return False
@@ -983,7 +1072,7 @@ def _is_window(a: _Around) -> bool:
 def _is_label(a: _Around) -> bool:
     """Ordinals, ranks, road/page/article numbers, product names, URLs, footnotes."""
     n, text, before = a.n, a.doc.text, a.before
-    if not n.spelled and _ORDINAL_AFTER.match(text, n.end):
+    if not n.spelled and not a.sep and a.word and _ORDINAL_AFTER.match(text, n.end):
         return True
     touching = before.touching
     if touching:
@@ -995,21 +1084,26 @@ def _is_label(a: _Around) -> bool:
             return True
     if before.follows(_RANK_WORDS):
         return True
+    raw = before.raw
+    if raw and raw[-1] in {"h", "u", "uur"} and len(raw) > 1 and raw[-2].isdigit():
+        return True  # the minutes of a clock time: "à 6 h 15"
     last = before.last.rstrip(".")
     if last in _LABEL_WORDS or (last.endswith("s") and last[:-1] in _LABEL_WORDS):
-        return a.unit_match is None and a.noun() is None
+        return a.unit_match is None and _noun_at(a.doc, n.end, known_only=True) is None
     return False
 
 
 def _is_speed(a: _Around) -> bool:
-    """ "130 km/h", "40 knots": speeds are not in the unit vocabulary."""
-    return _SPEED_AFTER.match(a.doc.text, a.n.end) is not None
+    """ "130 km/h", "40 knots": speeds are not in the unit vocabulary; nor are formats."""
+    if a.word in _SPEED_WORDS:
+        return _SPEED_AFTER.match(a.doc.text, a.n.end) is not None
+    return a.word == "mm" and _FORMAT_AFTER.match(a.doc.text, a.n.end) is not None
 
 
 def _is_glued_word(a: _Around) -> bool:
     """Digits glued to letters that are no unit or magnitude: "1930s", "4G", "3am"."""
     n, text = a.n, a.doc.text
-    if n.spelled or not text[n.end : n.end + 1].isalpha():
+    if n.spelled or a.sep or not text[n.end : n.end + 1].isalpha():
         return False
     return not (
         a.unit_match
@@ -1023,17 +1117,24 @@ def _is_glued_word(a: _Around) -> bool:
 
 def _is_shape_excluded(a: _Around) -> bool:
     """Fractions, ratios, verbal multipliers, words after a hyphen that are no unit."""
-    n, text, before = a.n, a.doc.text, a.before
-    if _FRACTION_AFTER.match(text, n.end):
+    n, text, before, word = a.n, a.doc.text, a.before, a.word
+    if _head(word) in _FRACTION_WORDS and _FRACTION_AFTER.match(text, n.end):
         return True
-    if n.value <= 20 and _RATIO_AFTER.match(text, n.end):
+    if n.value <= 20 and word in _RATIO_AFTER_WORDS and _RATIO_AFTER.match(text, n.end):
         return True  # "one in five", "3 out of 4"
-    if _ONE_OF.match(text, n.start, n.end + 8) or _STANDARD_SIZE.match(text, n.end):
+    if n.value == 1 and (
+        _ONE_OF.match(text, n.start, n.end + 8) or _RATIO_NOUN_AFTER.match(text, n.end)
+    ):
+        return True  # "one of the main points", "one migrant in five"
+    if _head(word) in {"foot", "ft"} and _STANDARD_SIZE.match(text, n.end):
         return True
     for phrases in (_STANDARD_SIZE_WORDS, _VERBAL_MULTIPLIERS, _VAGUE_WORDS, _RATIO_WORDS):
         if before.follows(phrases):
             return True
-    hyphen = _HYPHEN_WORD_AFTER.match(text, n.end)
+    words = before.words
+    if n.value <= 20 and words and words[-1] in _RATIO_LINKS and _ONE_WORDS & set(words[-4:-1]):
+        return True  # "un départ sur quatre", "one migrant in five"
+    hyphen = _HYPHEN_WORD_AFTER.match(text, n.end) if "-" in a.sep else None
     return bool(
         hyphen
         and a.unit_match is None
@@ -1080,18 +1181,27 @@ def _currency_after(doc: _Doc, pos: int) -> tuple[str, int] | None:
     return _CURRENCY_WORDS[" ".join(match.group("word").lower().split())], match.end()
 
 
-def _read_money(doc: _Doc, i: int) -> _Quantity | None:
+def _read_money(doc: _Doc, i: int, currency: str | None = None) -> _Quantity | None:
+    """Money at number ``i``; ``currency`` is the one of a range's low end ("£3-4m")."""
     n = doc.numbers[i]
-    before = _currency_before(doc, n)
+    text = doc.text
+    # Cheap character tests first: most numbers have no currency on either side.
+    before = (
+        _currency_before(doc, n) if _MONEY_BEFORE_CHARS & set(text[n.start - 4 : n.start]) else None
+    )
     start, end, value = n.start, n.end, n.value
-    code = None
+    code = currency
     if before is not None:
         code, start, minus = before
         value = -value if minus else value
-    million = _MILLION_M.match(doc.text, end) if n.scale == 1.0 and not n.spelled else None
-    if million is not None and (code or _currency_after(doc, million.end())):
-        value, end = value * 1e6, million.end()  # "£7m", "7m euros"
-    after = _currency_after(doc, end)
+    word = _next_word(text, end)[1]
+    if word in {"m", "mn"} and n.scale == 1.0 and not n.spelled:
+        million = _MILLION_M.match(text, end)
+        if million is not None and (code or _currency_after(doc, million.end())):
+            value, end = value * 1e6, million.end()  # "£7m", "7m euros"
+            word = _next_word(text, end)[1]
+    money_next = word[:1] in _CURRENCY_SIGN_CHARS or _head(word) in _CURRENCY_AFTER_WORDS
+    after = _currency_after(doc, end) if money_next else None
     if after is not None:
         code, end = after
     if code is None:
@@ -1099,30 +1209,42 @@ def _read_money(doc: _Doc, i: int) -> _Quantity | None:
     return _Quantity(start, end, value, code, bisect.bisect_left(doc.number_starts, end))
 
 
-def _read_quantity(doc: _Doc, i: int) -> _Quantity:
-    """The number at index ``i`` with whatever currency, magnitude and unit go with it."""
+def _read_quantity(doc: _Doc, i: int, a: _Around | None = None) -> _Quantity:
+    """The number at index ``i`` with whatever currency, magnitude and unit go with it.
+
+    ``a`` is what was already read around that number, if anything.
+    """
     n = doc.numbers[i]
     text = doc.text
     money = _read_money(doc, i)
     if money is not None:
         return money
-    if (percent := _PERCENT.match(text, n.end)) is not None:
+    sep, word = (a.sep, a.word) if a is not None else _next_word(text, n.end)
+    percent = (
+        _PERCENT.match(text, n.end) if _head(word) in _PERCENT_WORDS or word[:1] == "%" else None
+    )
+    if percent is not None:
         return _Quantity(n.start, percent.end(), n.value, "percent", i + 1)
-    if (times := _TIMES.match(text, n.end)) is not None:
+    times = _TIMES.match(text, n.end) if word.endswith(_TIMES_ENDINGS) else None
+    if times is not None:
         return _Quantity(n.start, times.end(), n.value, "times", i + 1)
-    if not n.spelled and (hours := _GLUED_HOURS.match(text, n.end)) is not None:
+    hours = _GLUED_HOURS.match(text, n.end) if not sep and word[:1] == "h" else None
+    if not n.spelled and hours is not None:
         minutes = int(hours.group("min") or 0)
         if minutes:  # "2h30" = 150 min
             return _Quantity(n.start, hours.end(), n.value * 60 + minutes, "min", i + 1)
         return _Quantity(n.start, hours.end(), n.value, "h", i + 1)
-    unit = _UNIT.match(text, n.end)
+    if a is not None:
+        unit = a.unit_match
+    else:
+        unit = _UNIT.match(text, n.end) if _could_be_unit(sep, word) else None
     if unit is None and (n.collective or n.scale > 1):
         unit = _UNIT_OF.match(text, n.end)  # "une quarantaine de kilomètres"
     if unit is None:
         return _Quantity(n.start, n.end, n.value, None, i + 1)
     word = unit.group("unit")
-    if word == "m" and not n.spelled and _noun_at(doc, unit.end()) in _PEOPLE:
-        # "5m people" is five million, not five metres.
+    if word == "m" and not n.spelled and _noun_at(doc, unit.end(), known_only=True):
+        # "5m people", "3.8m TEU" are millions, not metres.
         return _Quantity(n.start, unit.end(), n.value * 1e6, None, i + 1)
     code = _UNIT_WORDS[" ".join(word.lower().split())] if len(word) > 1 else word
     quantity = _Quantity(n.start, unit.end(), n.value, code, i + 1)
@@ -1166,6 +1288,8 @@ def _read_range(
     if j >= len(doc.numbers) or doc.numbers[j].start - low.end > 16:
         return None
     high = _read_quantity(doc, j)
+    if low.unit is not None and low.unit.isupper() and high.unit != low.unit:
+        high = _read_money(doc, j, low.unit) or high  # "£3-4m": the high end is pounds too
     text = doc.text
     gap = text[low.end : high.start]
     # A unit on the low end only ("rose 6% to 11.7 million") is two figures, not a range.
@@ -1205,14 +1329,16 @@ def _range_opener(before: _Before) -> str:
 
 def _word_start(text: str, pos: int, before: _Before) -> int:
     """Start of the range opener before ``pos`` ("between" in "between 30 and 40")."""
-    k = 2 if before.words[-1] in {"de", "the"} and before.words[-2] in _BETWEEN_WORDS else 1
+    words = before.words
+    k = 2 if len(words) > 1 and words[-1] in {"de", "the"} and words[-2] in _BETWEEN_WORDS else 1
     return text.rfind(before.raw[-k], 0, pos)
 
 
 def _range_low(doc: _Doc, i: int, low: _Quantity, high: _Quantity) -> float:
     """Low end of "3 to 4 million" / "£3-4m": it shares the high end's magnitude."""
     n_high = doc.numbers[low.after]
-    factor = high.value / n_high.value if n_high.value else 1.0
+    written = n_high.value / n_high.scale  # "4" in "4 million" and in "£4m"
+    factor = high.value / written if written else 1.0
     n_low = doc.numbers[i]
     if low.value == n_low.value and factor > 1 and low.value * factor <= high.value:
         return low.value * factor
@@ -1221,6 +1347,9 @@ def _range_low(doc: _Doc, i: int, low: _Quantity, high: _Quantity) -> float:
 
 def _rate_at(doc: _Doc, pos: int) -> tuple[str, int] | None:
     """A rate period attached at ``pos`` ("a night", "par jour", "per week")."""
+    word = _next_word(doc.text, pos)[1]
+    if word not in _RATE_WORDS and word[:1] != "/":
+        return None
     match = _RATE.match(doc.text, pos)
     if match is None:
         return None
@@ -1233,7 +1362,11 @@ def _link_previous(doc: _Doc, drafts: list[_Draft]) -> None:
     text = doc.text
     for a, b in pairwise(drafts):
         gap = text[a.end : b.start]
-        if _PREVIOUS_GAP.fullmatch(gap) and (b.bare or b.subject == a.subject):
+        if len(gap) > 100:
+            continue
+        # A plain substring test first: the regex is costly and most gaps hold no cue.
+        cued = any(cue in gap for cue in _PREVIOUS_STEMS)
+        if cued and _PREVIOUS_GAP.fullmatch(gap) and (b.bare or b.subject == a.subject):
             a.previous = b.value
             _inherit(b, a)
         elif (
@@ -1257,22 +1390,26 @@ def _inherit(target: _Draft, source: _Draft) -> None:
 # --- subjects ---------------------------------------------------------------------------------
 
 
-def _noun_at(doc: _Doc, pos: int) -> str | None:
-    """Subject named by the counted noun just after ``pos`` ("5,000 migrants" -> migrants)."""
-    match = _WORDS_AFTER.match(doc.text, pos)
-    if match is None:
-        return None
-    raw = [_ELIDED.sub("", w) for w in _SENTENCE_WORD.findall(match.group(1))]
+def _noun_at(doc: _Doc, pos: int, known_only: bool = False) -> str | None:
+    """Subject named by the counted noun just after ``pos`` ("5,000 migrants" -> migrants).
+
+    With ``known_only`` only lexicon nouns count: "Article 8 protects" names nothing.
+    """
+    raw = _words_after(doc.text, pos)
     words = [w.lower() for w in raw]
     english = doc.langs == ("en",)
     for i, word in enumerate(words[:5]):
-        for k in range(min(_MAX_NOUN_WORDS, len(words) - i), 0, -1):
-            noun = _NOUNS.get(" ".join(words[i : i + k]))
-            if noun is not None:
-                return noun
+        if word in _NOUN_PREFIXES:  # "small boats", "police officers", "demandeurs d'asile"
+            for k in range(min(_MAX_NOUN_WORDS, len(words) - i), 1, -1):
+                noun = _NOUNS.get(" ".join(words[i : i + k]))
+                if noun is not None:
+                    return noun
+        noun = _NOUNS.get(word)
+        if noun is not None:
+            return noun
         if word in _SKIP_WORDS:
             continue
-        if word in _STOP_WORDS:
+        if word in _STOP_WORDS or known_only:
             return None
         noun = _unknown_noun(raw[i], english)
         if noun is not None or not english:
@@ -1280,6 +1417,30 @@ def _noun_at(doc: _Doc, pos: int) -> str | None:
         # An English word that does not look like a counted noun ("senior", "shipping"):
         # the noun may follow it.
     return None
+
+
+def _words_after(text: str, pos: int) -> list[str]:
+    """Up to six words after ``pos`` as written, stopping at a number or a clause mark.
+
+    Split on whitespace with string methods: the noun search runs for most numbers.
+    """
+    chunk = text[pos : pos + 80]
+    if chunk[:1] == "-":
+        chunk = chunk[1:]  # "a 40-lorry fleet"
+    words: list[str] = []
+    for token in chunk.split(maxsplit=7)[:7]:
+        core = token.strip(_QUOTES)
+        if not core:
+            continue  # a lone quote mark: « little ships »
+        word = core.rstrip(_CLAUSE_MARKS)
+        if not word or not word[0].isalpha():
+            break  # a number, a dash, a bracket: no noun beyond
+        if "'" in word[:4] or "’" in word[:4]:
+            word = _ELIDED.sub("", word)  # "d'enfants" -> "enfants"
+        words.append(word)
+        if len(word) < len(core) or len(words) == 6:
+            break  # "boats," ends the clause
+    return words
 
 
 def _unknown_noun(word: str, english: bool) -> str | None:
@@ -1304,9 +1465,8 @@ def _read_cues(lowered: str) -> frozenset[str]:
     for match in _CUE_FINDER.finditer(lowered):
         word = match.group()
         found.update(_CUE_WORDS.get(word, ()))
-        for stem, cues in _CUE_STEMS.items():
-            if word.startswith(stem):
-                found.update(cues)
+        for length in _CUE_STEM_LENGTHS:
+            found.update(_CUE_STEMS.get(word[:length], ()))
     return frozenset(found)
 
 
@@ -1352,13 +1512,17 @@ def _group_before(before: _Before) -> str | None:
     return None
 
 
-def _previous_noun(d: _Draft, drafts: list[_Draft]) -> str | None:
-    """Subject of the last count before ``d`` nearby ("9 officers ... you would find 90")."""
+def _previous_noun(d: _Draft, drafts: list[_Draft], people: bool = False) -> str | None:
+    """Subject of the last count before ``d`` nearby ("9 officers ... you would find 90").
+
+    With ``people`` only a count of people will do ("four vans. Two were treated").
+    """
     for p in reversed(drafts):
         if d.start - p.end > 400:
             return None
-        if p.unit is None and p.subject:
-            return p.subject.split(" per ")[0]
+        subject = p.subject.split(" per ")[0] if p.unit is None and p.subject else None
+        if subject and (not people or subject in _PEOPLE):
+            return subject
     return None
 
 
@@ -1369,10 +1533,16 @@ def _count_subject(doc: _Doc, d: _Draft, a: _Around, drafts: list[_Draft]) -> st
     if noun is not None:
         return _with_outcome(doc, d, noun)
     d.bare = True
-    if d.spelled and d.period is None and not _BARE_VERB_AFTER.match(doc.text, d.tail):
+    # "Two were treated", but "the two of them": a definite article makes it a reference.
+    verb = a.before.last not in _DEFINITE and _BARE_VERB_AFTER.match(doc.text, d.tail) is not None
+    if d.spelled and d.period is None and not verb:
         # "the two of us": a number in words needs a noun, unless it is the earlier value of
         # another figure ("12 minutes instead of two"); kept weak until then.
         return _WEAK
+    if d.spelled and verb:
+        # "Two were treated for cuts": people of the sentences before.
+        noun = _number_of(doc, sentence) or _previous_noun(d, drafts, people=True)
+        return _with_outcome(doc, d, noun or "people")
     if d.period is not None and "attempt" in doc.cues_of(sentence):
         return "attempts"
     noun = (
@@ -1467,8 +1637,8 @@ def _loose_period(doc: _Doc, d: _Draft) -> str | None:
     sentence_end = doc.sentence_of(d.start)[1]
     end = min(sentence_end, d.end + 60)
     window = doc.text[d.end : end].lower()
-    if not any(word in window for word in _PERIOD_STEMS):
-        return None  # a plain substring test first: most figures have no period
+    if _PERIOD_WORDS.isdisjoint(window.replace(",", " ").replace(".", " ").split()):
+        return None  # most figures have no period: a set test before the regex
     match = _LOOSE_RATE.search(window)
     if match is None:
         return None
@@ -1481,7 +1651,8 @@ def _subject(doc: _Doc, d: _Draft, a: _Around, drafts: list[_Draft]) -> str | No
     base = _count_subject(doc, d, a, drafts) if d.unit is None else _measure_subject(doc, d)
     if not base:
         return base
-    period = d.period or _loose_period(doc, d)
+    # A period later in the clause is about what is counted ("30 people on a typical night").
+    period = d.period or (_loose_period(doc, d) if d.unit is None else None)
     return f"{base} per {period}" if period else base
 
 
@@ -1521,7 +1692,7 @@ def _read_figure(doc: _Doc, i: int, drafts: list[_Draft]) -> tuple[_Draft | None
     a = _around(doc, doc.numbers[i])
     if _excluded(a):
         return None, _partner_excluded(doc, i)
-    low = _read_quantity(doc, i)
+    low = _read_quantity(doc, i, a)
     draft = _Draft(low.start, low.end, low.value, None, low.unit, low.end, a.n.spelled)
     after = low.after
     found = _read_range(doc, low, a.before)
@@ -1549,7 +1720,28 @@ def _read_drafts(doc: _Doc) -> list[_Draft]:
         draft, i = _read_figure(doc, i, drafts)
         if draft is not None:
             drafts.append(draft)
-    return drafts
+    return _with_spelled_durations(doc, drafts)
+
+
+def _with_spelled_durations(doc: _Doc, drafts: list[_Draft]) -> list[_Draft]:
+    """Add durations said without a number: "half an hour", "een kwartier", "media hora"."""
+    lowered = doc.text.lower()
+    if not any(stem in lowered for stem in _SPELLED_DURATION_STEMS):
+        return drafts  # a plain substring test first: such phrases are rare
+    extra: list[_Draft] = []
+    for match in _SPELLED_DURATION.finditer(lowered):
+        minutes = float(_SPELLED_DURATIONS[" ".join(match.group().split())])
+        draft = _Draft(match.start(), match.end(), minutes, None, "min", match.end(), True)
+        draft.subject = _duration_subject(doc, doc.sentence_of(match.start()))
+        extra.append(draft)
+    if not extra:
+        return drafts
+    merged = sorted([*drafts, *extra], key=lambda d: d.start)
+    kept: list[_Draft] = []
+    for d in merged:
+        if not kept or d.start >= kept[-1].end:
+            kept.append(d)
+    return kept
 
 
 def _port_for(doc: _Doc, start: int, end: int, ports: Sequence[PortMention]) -> str | None:

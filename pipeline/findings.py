@@ -92,6 +92,9 @@ class Finding:
     other_outlets: tuple[str, ...] = ()
     found_at: float = 0.0
     story: str = ""
+    #: When novelty decided this was new (stable when the same article is run again): a port
+    #: new again after its look-back, or a figure back to an earlier value, is a new finding.
+    novelty_at: float = 0.0
 
     @property
     def subject_key(self) -> str:
@@ -106,9 +109,9 @@ class Finding:
 
     @property
     def id(self) -> str:
-        """Stable id: the same finding for the same watch-list always has the same id."""
-        digest = hashlib.sha256(f"{self.watchlist}\x1f{self.subject_key}".encode()).hexdigest()
-        return digest[:20]
+        """Stable id: the same novelty decision always has the same id, however often it is run."""
+        key = f"{self.watchlist}\x1f{self.subject_key}\x1f{self.novelty_at:.3f}"
+        return hashlib.sha256(key.encode()).hexdigest()[:20]
 
     def headline(self) -> str:
         """``New port: Dunkirk — …`` / ``New figure: …`` / ``Changed figure: … 150 → 300 — …``."""
@@ -150,6 +153,7 @@ class Finding:
             other_outlets=tuple(data.get("other_outlets", ())),
             found_at=float(data.get("found_at", 0.0)),
             story=data.get("story", ""),
+            novelty_at=float(data.get("novelty_at", 0.0)),
         )
 
 

@@ -39,9 +39,9 @@ _NUMBER_TITLES = _words(
 )
 
 # Candidate boundaries: terminal punctuation (with closing quotes/brackets) before whitespace or
-# the end, or a line break. Each alternative is a bounded run, so the scan is linear.
-_CANDIDATE = re.compile(r"[.!?…]+[\"'”’»)\]]*(?=\s|\Z)|\n")
-_BLANK_LINE = re.compile(r"[ \t\r\f\v]*\n")
+# the end, or a line break; either with the whitespace after it, so that the match ends where
+# the next sentence would start. Each part is a simple run: the scan is linear.
+_CANDIDATE = re.compile(r"(?P<punct>[.!?…]+[\"'”’»)\]]*)(?=\s|\Z)\s*|\n\s*")
 
 
 def sentence_spans(text: str) -> list[tuple[int, int]]:
@@ -54,31 +54,23 @@ def sentence_spans(text: str) -> list[tuple[int, int]]:
         return []
     starts = [0]
     for match in _CANDIDATE.finditer(text):
-        end = match.end()
-        nxt = _next_visible(text, end)
+        nxt = match.end()
         if nxt >= len(text) or nxt <= starts[-1]:
             continue
-        if match.group() == "\n":
+        punct = match.group("punct")
+        gap = text[match.end("punct") : nxt] if punct else match.group()
+        if gap.count("\n") >= 2:
+            starts.append(nxt)  # a blank line ends a sentence whatever comes before it
+        elif not punct:
             if _line_break_ends_sentence(text, match.start(), nxt):
                 starts.append(nxt)
-        elif _punctuation_ends_sentence(text, match.start(), match.group(), nxt):
+        elif _punctuation_ends_sentence(text, match.start(), punct, nxt):
             starts.append(nxt)
     bounds = [*starts, len(text)]
     return [(bounds[i], bounds[i + 1]) for i in range(len(starts)) if bounds[i] < bounds[i + 1]]
 
 
-def _next_visible(text: str, pos: int) -> int:
-    """Offset of the first non-whitespace character at or after ``pos`` (or ``len(text)``)."""
-    n = len(text)
-    while pos < n and text[pos].isspace():
-        pos += 1
-    return pos
-
-
 def _line_break_ends_sentence(text: str, pos: int, nxt: int) -> bool:
-    # A blank line is a paragraph break whatever follows it.
-    if _BLANK_LINE.match(text, pos + 1) is not None:
-        return True
     line_start = text.rfind("\n", 0, pos) + 1
     if not text[line_start:pos].strip():
         return False  # a line break after an empty line: already handled

@@ -9,8 +9,8 @@ pw:feed:{feed}                     feed health and conditional-GET state       o
 pw:pollclaim:{feed}                one poll of a feed enqueued at a time       TTL: interval
 pw:host:{host}:{slot}              a concurrent-fetch slot for one host        TTL: fetch lease
 pw:item:{story}                    story seen: processing:{task} → done        TTL: 30 days
-pw:lsh:{day}                       hash: LSH band digest → story cluster       TTL: window + 1 d
-pw:story:{cluster}                 outlets and first URL of a story cluster    TTL: window
+pw:lsh:{day}                       hash: LSH band digest → story cluster id    TTL: window + 1 d
+pw:stories:{day}                   hash: story cluster id → its outlets        TTL: window + 1 d
 pw:ports:{watchlist}               hash: port → first/last seen, source        ports in gazetteer
 pw:facts:{watchlist}               hash: figure fact → value history           facts × 5 values
 pw:finding:{id}                    a recorded finding (JSON)                   TTL: 30 days
@@ -30,6 +30,7 @@ pw:tick                            time of the scheduler's last tick           o
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 import time
@@ -41,7 +42,7 @@ import redis
 
 from pipeline.errors import StateError
 
-__all__ = ["DEFAULT_STORE_POLICY", "Store", "StorePolicy"]
+__all__ = ["DEFAULT_STORE_POLICY", "Store", "StorePolicy", "item_key"]
 
 T = TypeVar("T")
 DAY = 86400.0
@@ -68,6 +69,32 @@ def _json(value: Any) -> bytes:
 
 def _load(raw: bytes | str | None) -> Any:
     return None if raw is None else json.loads(raw)
+
+
+#: Outlets remembered per story (enough to say "also reported by …").
+MAX_STORY_OUTLETS = 20
+
+
+def item_key(story: str) -> str:
+    """The key recording whether a story was seen (public for tools that poll many at once)."""
+    # 128 bits of the story's hash are plenty to tell stories apart, and half the key's bytes.
+    return f"pw:item:{story[:32]}"
+
+
+def _cluster_id(story: str) -> bytes:
+    """8 bytes naming a story cluster: the story key's first 64 bits (any text is hashed)."""
+    try:
+        if len(story) >= 16:
+            return bytes.fromhex(story[:16])
+    except ValueError:
+        pass
+    return hashlib.blake2b(story.encode(), digest_size=8).digest()
+
+
+def _days(now: float, window: float) -> list[int]:
+    """Today's day number first, then the earlier days of ``window``."""
+    today = int(now // DAY)
+    return [today - i for i in range(int(window // DAY) + 1)]
 
 
 def _text(raw: bytes | str) -> str:
@@ -145,21 +172,26 @@ class Store:
 
     def item_known(self, story: str) -> bool:
         """True when a story is being processed or was processed (within the TTL)."""
-        return bool(self.redis.exists(f"pw:item:{story}"))
+        return bool(self.redis.exists(item_key(story)))
 
     def claim_article(self, story: str, task_id: str) -> bool:
         """True for the one task that processes ``story`` (and for that task's redelivery)."""
-        key = f"pw:item:{story}"
+        key = item_key(story)
         mine = f"processing:{task_id}".encode()
         if self.redis.set(key, mine, nx=True, ex=int(self.policy.seen_item_ttl)):
             return True
         return self.redis.get(key) == mine
 
     def finish_article(self, story: str) -> None:
-        self.redis.set(f"pw:item:{story}", b"done", ex=int(self.policy.seen_item_ttl))
+        self.redis.set(item_key(story), b"done", ex=int(self.policy.seen_item_ttl))
+
+    def article_state(self, story: str) -> str | None:
+        """'processing:{task}' or 'done' for a story seen within the TTL, else None."""
+        raw = self.redis.get(item_key(story))
+        return _text(raw) if raw else None
 
     def forget_item(self, story: str) -> None:
-        self.redis.delete(f"pw:item:{story}")
+        self.redis.delete(item_key(story))
 
     def claim_once(self, name: str, ttl: float) -> bool:
         """True at most once per ``ttl`` for ``name`` (operational messages, across processes)."""
@@ -168,42 +200,49 @@ class Store:
     def cluster_for(self, bands: list[bytes], candidate: str, now: float, window: float) -> str:
         """The story cluster sharing an LSH band with ``bands`` in ``window``, else ``candidate``.
 
-        Bands live in one hash per day so a band costs a hash field, not a key.
+        Bands live in one hash per day, each band a field whose value is the cluster's 8-byte id:
+        a remembered article costs six small hash fields, not six keys.
         """
-        days = [int(now // DAY) - i for i in range(int(window // DAY) + 1)]
+        days = _days(now, window)
         pipe = self.redis.pipeline(transaction=False)
         for day in days:
             pipe.hmget(f"pw:lsh:{day}", bands)
+        cluster = _cluster_id(candidate)
         for found in pipe.execute():
-            for value in found:
-                if value is not None:
-                    cluster = _text(value)
-                    self._remember_bands(bands, cluster, days[0], window)
-                    return cluster
-        self._remember_bands(bands, candidate, days[0], window)
-        return candidate
-
-    def _remember_bands(self, bands: list[bytes], cluster: str, day: int, window: float) -> None:
-        key = f"pw:lsh:{day}"
+            hit = next((value for value in found if value is not None), None)
+            if hit is not None:
+                cluster = bytes(hit) if isinstance(hit, bytes) else hit.encode()
+                break
+        key = f"pw:lsh:{days[0]}"
         pipe = self.redis.pipeline(transaction=False)
-        pipe.hset(key, mapping=dict.fromkeys(bands, cluster.encode()))
+        pipe.hset(key, mapping=dict.fromkeys(bands, cluster))
         pipe.expire(key, int(window + DAY))
         pipe.execute()
+        return cluster.hex()
 
-    def add_to_story(self, cluster: str, outlet: str, url: str, window: float) -> list[str]:
-        """Record ``outlet`` in the story; return the story's other outlets (first first)."""
-        key = f"pw:story:{cluster}"
-        pipe = self.redis.pipeline()
-        pipe.rpush(key, _json({"outlet": outlet, "url": url}))
-        pipe.ltrim(key, 0, 49)
-        pipe.expire(key, int(window))
-        pipe.lrange(key, 0, 49)
-        entries = [_load(raw) for raw in pipe.execute()[-1]]
+    def add_to_story(self, cluster: str, outlet: str, now: float, window: float) -> list[str]:
+        """Record ``outlet`` in the story; return the story's other outlets (first first).
+
+        A story's outlets are one field of a per-day hash (names joined, at most 20): the
+        outlets seen on earlier days of the window are read back and carried forward.
+        """
+        days = _days(now, window)
+        field = _cluster_id(cluster)
+        pipe = self.redis.pipeline(transaction=False)
+        for day in days:
+            pipe.hget(f"pw:stories:{day}", field)
         outlets: dict[str, None] = {}
-        for entry in entries:
-            if entry["outlet"] != outlet:
-                outlets.setdefault(entry["outlet"], None)
-        return list(outlets)
+        for raw in reversed(pipe.execute()):
+            if raw:
+                outlets.update(dict.fromkeys(_text(raw).split("\x1f")))
+        others = [name for name in outlets if name and name != outlet]
+        outlets.setdefault(outlet, None)
+        key = f"pw:stories:{days[0]}"
+        pipe = self.redis.pipeline(transaction=False)
+        pipe.hset(key, field, "\x1f".join(list(outlets)[:MAX_STORY_OUTLETS]).encode())
+        pipe.expire(key, int(window + DAY))
+        pipe.execute()
+        return others
 
     # ------------------------------------------------------------------ novelty
 

@@ -7,11 +7,9 @@ character out).
 
 from __future__ import annotations
 
-import re
 import unicodedata
-from bisect import bisect_right
 
-__all__ = ["WordIndex", "fold"]
+__all__ = ["fold"]
 
 
 class _FoldTable(dict[int, str]):
@@ -39,19 +37,3 @@ def fold(text: str) -> str:
     if text.isascii():
         return text.lower().translate(_ASCII_SPACE)
     return text.translate(_TABLE)
-
-
-_WORD = re.compile(r"\w+")
-
-
-class WordIndex:
-    """Maps character offsets to word numbers, for 'within N words' rules."""
-
-    def __init__(self, text: str) -> None:
-        self._starts = [m.start() for m in _WORD.finditer(text)]
-
-    def word_at(self, offset: int) -> int:
-        return max(0, bisect_right(self._starts, offset) - 1)
-
-    def __len__(self) -> int:
-        return len(self._starts)

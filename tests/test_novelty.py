@@ -131,3 +131,27 @@ def test_concurrent_sightings_of_one_port_make_exactly_one_new_port(
         t.join()
     assert sorted(results) == [False] * 9 + [True]
     assert set(store.known_ports("wl")) == {"Dunkirk"}
+
+
+def test_a_port_new_again_after_its_lookback_is_a_new_finding(redis_client: redis.Redis) -> None:
+    from pipeline.assessment import Assessor
+    from pipeline.config import load_config_or_raise
+    from pipeline.discovery import ArticleSeen, discover
+    from pipeline.findings import ArticleRef
+
+    from .conftest import SHIPPED_CONFIG
+
+    config = load_config_or_raise(SHIPPED_CONFIG)
+    assessor = Assessor.from_config(config)
+    store = Store(redis_client)
+    text = "People smugglers moved migrants from Calais to Zeebrugge, where lorries were searched at the port."
+
+    def findings_at(now: float, story: str) -> list[str]:
+        seen = ArticleSeen(story, text, ArticleRef(f"https://x.example/{story}", "t", "o"))
+        return [f.id for f in discover(seen, assessor.assess(text), config, store, now)]
+
+    first = findings_at(0.0, "a")
+    assert first and findings_at(0.0, "a") == first  # the same article again: the same finding
+    assert findings_at(10 * DAY, "b") == []  # within the look-back: known
+    again = findings_at(50 * DAY, "c")  # past the 30-day look-back: new again, a new alert
+    assert again and set(again).isdisjoint(first)

@@ -19,6 +19,7 @@ import time
 from collections import Counter
 from collections.abc import Callable, Iterator, Mapping
 from pathlib import Path
+from typing import Any
 
 import pytest
 import redis
@@ -76,6 +77,20 @@ class Gate:
 
     def release(self) -> None:
         self.released.set()
+
+
+class Counted:
+    """A route that counts the answers it has finished writing."""
+
+    def __init__(self, answer: Handler) -> None:
+        self.answer = answer
+        self.done = 0
+        self._lock = threading.Lock()
+
+    def __call__(self, exchange: Exchange) -> None:
+        self.answer(exchange)
+        with self._lock:
+            self.done += 1
 
 
 class Site:
@@ -188,7 +203,9 @@ def make_config(tmp_path: Path, feed_url: str) -> Path:
     """The shipped watch-lists, one local feed, one Slack channel (its URL in PW_TEST_SLACK)."""
     config = tmp_path / "config"
     shutil.copytree(SHIPPED_CONFIG, config)
-    (config / "feeds.yaml").write_text(f"feeds:\n  - name: {FEED}\n    url: {feed_url}\n    every: 1h\n")
+    (config / "feeds.yaml").write_text(
+        f"feeds:\n  - name: {FEED}\n    url: {feed_url}\n    every: 1h\n"
+    )
     (config / "channels.yaml").write_text(
         f"channels:\n  {CHANNEL}:\n    kind: slack\n    webhook_url_env: PW_TEST_SLACK\n"
     )
@@ -206,12 +223,10 @@ def environment(
 
 
 def processed(client: redis.Redis, url: str) -> bool:
-    return client.get(f"pw:item:{story_key(url)}") == b"done"
+    return Store(client).article_state(story_key(url)) == "done"
 
 
-def poll_until_processed(
-    app: object, client: redis.Redis, url: str, timeout: float = 30.0
-) -> None:
+def poll_until_processed(app: object, client: redis.Redis, url: str, timeout: float = 30.0) -> None:
     app.send_task("portwatch.poll_feed", args=[FEED])  # type: ignore[attr-defined]
     wait_for(lambda: processed(client, url), timeout, what=f"{url} processed")
 
@@ -260,7 +275,7 @@ def sweep_until(app: object, done: Callable[[], bool], timeout: float, what: str
     wait_for(check, timeout, interval=1.0, what=what)
 
 
-def quarantined(env: Mapping[str, str]) -> list[dict[str, object]]:
+def quarantined(env: Mapping[str, str]) -> list[dict[str, Any]]:
     result = portwatch_cli(env, "quarantine", "list")
     assert result.returncode == 0, result.stderr
     return [json.loads(line) for line in result.stdout.splitlines() if line.strip()]
@@ -268,6 +283,30 @@ def quarantined(env: Mapping[str, str]) -> list[dict[str, object]]:
 
 def log_tail(path: Path, size: int = 4000) -> str:
     return path.read_text(errors="replace")[-size:] if path.exists() else ""
+
+
+class Supervised:
+    """A process under a supervisor (systemd, the Procfile runner): restarted when it exits.
+
+    The design allows a process to exit non-zero on trouble so that its supervisor restarts it;
+    exiting 0 by itself, or hanging, is what it must never do. ``check`` plays the supervisor.
+    """
+
+    def __init__(self, start: Callable[[], subprocess.Popen[bytes]]) -> None:
+        self._start = start
+        self.process = start()
+        self.exits: list[int] = []
+
+    def check(self) -> bool:
+        code = self.process.poll()
+        if code is not None:
+            assert code != 0, "a process under supervision exited 0 by itself"
+            self.exits.append(code)
+            self.process = self._start()
+        return True
+
+    def stop(self) -> int:
+        return stop(self.process)
 
 
 # ----------------------------------------------------------------------------- tests
@@ -351,18 +390,21 @@ def test_redis_restart_mid_run_recovers_and_sweep_delivers_recorded_findings(
     directory.mkdir()
     server = start_redis(directory, aof=True)
     url = server.url(0)
-    worker = beat = None
     with Slack(default=Reply(500, b"error")) as slack:
         env = environment(tmp_path, url, site, slack, PORTWATCH_ALERT_LEASE="3")
         app = client_app(url)
         client = redis.Redis.from_url(url)
-        worker_log, beat_log = tmp_path / "worker.log", tmp_path / "beat.log"
+        # Celery 5.7.0 may end a worker that holds unacknowledged messages when the broker goes
+        # away ("Unrecoverable error", exit 1): the design lets it exit non-zero for its
+        # supervisor to restart it. Beat must ride the restart out.
+        worker = Supervised(lambda: start_worker(env, tmp_path / "worker.log"))
+        beat = start_beat(env, tmp_path / "beat.log")
         try:
-            worker = start_worker(env, worker_log)
-            beat = start_beat(env, beat_log)
             store = Store(client)
-            wait_for(lambda: store.feed_state(FEED).get("last_success"), 30, what="beat's first poll")
-            # A finding recorded a while ago, not delivered: Slack answers 500.
+            wait_for(
+                lambda: store.feed_state(FEED).get("last_success"), 30, what="beat's first poll"
+            )
+            # A finding recorded a while ago and not delivered: Slack answers 500.
             finding = new_port_finding("Hook of Holland")
             record(store, finding, at=time.time() - 600)
             app.send_task("portwatch.sweep")
@@ -371,7 +413,7 @@ def test_redis_restart_mid_run_recovers_and_sweep_delivers_recorded_findings(
 
             client.close()
             stop_redis(server)
-            time.sleep(2)  # worker, beat and the retries meet a dead Redis
+            time.sleep(2)  # worker, beat and the retries in flight meet a dead Redis
             server = start_redis(directory, server.port, aof=True)
             restarted = time.time()
             client = redis.Redis.from_url(url)
@@ -382,20 +424,197 @@ def test_redis_restart_mid_run_recovers_and_sweep_delivers_recorded_findings(
 
             slack.default = Reply()  # Slack is back
             sweep_until(
-                app, lambda: store.alert_state(finding.id, CHANNEL) == "sent", 40, "the alert sent"
-            )
+                app,
+                lambda: worker.check() and store.alert_state(finding.id, CHANNEL) == "sent",
+                40, "the alert sent",
+            )  # fmt: skip
             wait_for(lambda: store.pending_count() == 0, 30, what="nothing pending")
             # The scheduler ticks again, and the worker processes new polls.
-            wait_for(lambda: (store.last_tick() or 0) > restarted, 30, what="a tick after the restart")
+            wait_for(
+                lambda: (store.last_tick() or 0) > restarted, 30, what="a tick after the restart"
+            )
             article = site.publish(site.add_story(0))
             poll_until_processed(app, client, article)
+            assert worker.check()
+            assert beat.poll() is None, "beat exited"
         finally:
-            for process in (beat, worker):
-                if process is not None:
-                    stop(process)
+            stop(beat)
+            worker.stop()
             client.close()
             stop_redis(server)
-        print(log_tail(worker_log), log_tail(beat_log))
+        print(log_tail(tmp_path / "worker.log"), log_tail(tmp_path / "beat.log"))
+        print("exit codes of the worker restarted by the test:", worker.exits)
 
     assert finding.headline() in slack.headlines()
     assert slack.answers[0] == 500
+
+
+def test_poison_message_is_quarantined_after_n_deliveries_and_can_be_replayed(
+    tmp_path: Path, redis_url: str, redis_client: redis.Redis, site: Site, slack: Slack
+) -> None:
+    env = environment(tmp_path, redis_url, site, slack, PORTWATCH_MAX_DELIVERIES="2")
+    app = client_app(redis_url)
+    path = site.add_story(0)
+    healthy = site.server.routes[path]
+    # A page the worker never survives: megabytes of markup take seconds to extract, and the
+    # test plays the OOM killer each time a worker is at it.
+    _, title, body, *_ = STORIES[0]
+    heavy = Counted(send_bytes(page(title, "\n\n".join([body] * 10_000))))
+    site.server.route(path, heavy)
+    url = site.publish(path)
+    log = tmp_path / "worker.log"
+    worker = start_worker(env, log, concurrency=1)
+    try:
+        app.send_task("portwatch.poll_feed", args=[FEED])
+        for delivery in (1, 2):
+            wait_for(lambda n=delivery: heavy.done >= n, 30, what=f"delivery {delivery}'s fetch")
+            time.sleep(0.3)  # the page is read: the worker is extracting it
+            kill_pool_child(worker)
+        entries = wait_for(lambda: quarantined(env), 30, what="the message quarantined")
+        time.sleep(2.0)  # were it looping, it would fetch again now
+        assert heavy.done == 2
+        assert redis_client.llen("articles") == 0
+        assert not processed(redis_client, url)
+
+        site.server.route(path, healthy)  # the page is fixed; the operator replays
+        result = portwatch_cli(env, "quarantine", "replay")
+        assert result.returncode == 0, result.stderr
+        assert "replayed 1 " in result.stdout
+        wait_for(lambda: processed(redis_client, url), 30, what="the replayed article processed")
+        assert quarantined(env) == []
+    finally:
+        stop(worker)
+    print(log_tail(log))
+
+    [entry] = entries
+    assert entry["task"] == "portwatch.process_item"
+    assert "delivered 3 times" in str(entry["reason"])
+    assert entry["args"][0]["link"] == url
+
+
+def test_hung_article_is_stopped_by_the_time_limit_and_quarantined_not_looped(
+    tmp_path: Path, redis_url: str, redis_client: redis.Redis, site: Site, slack: Slack
+) -> None:
+    # An 8 s limit: the soft one (7 s) interrupts the fetch of a page that never comes.
+    env = environment(tmp_path, redis_url, site, slack, PORTWATCH_TASK_TIME_LIMIT="8")
+    app = client_app(redis_url)
+    path = site.add_story(0)
+    gate = site.hold(path)  # the page never comes
+    url = site.publish(path)
+    log = tmp_path / "worker.log"
+    worker = start_worker(env, log, concurrency=1)
+    try:
+        app.send_task("portwatch.poll_feed", args=[FEED])
+        wait_for(gate.arrived.is_set, 30, what="the article's fetch to start")
+        entries = wait_for(lambda: quarantined(env), 30, what="the message quarantined")
+        time.sleep(1.0)  # were it requeued, it would fetch again now
+        assert site.fetches(path) == 1
+        assert redis_client.llen("articles") == 0
+        assert not processed(redis_client, url)
+    finally:
+        gate.release()
+        stop(worker)
+    print(log_tail(log))
+
+    [entry] = entries
+    assert entry["task"] == "portwatch.process_item"
+    assert entry["args"][0]["link"] == url
+    assert "SoftTimeLimitExceeded" in str(entry["reason"]), entry
+
+
+def test_sigterm_warm_shutdown_finishes_the_task_in_hand(
+    tmp_path: Path, redis_url: str, redis_client: redis.Redis, site: Site, slack: Slack
+) -> None:
+    env = environment(tmp_path, redis_url, site, slack)
+    app = client_app(redis_url)
+    path = site.add_story(0)
+    gate = site.hold(path, delay=3.0)  # a slow page: three seconds
+    url = site.publish(path)
+    log = tmp_path / "worker.log"
+    worker = start_worker(env, log, concurrency=1)
+    try:
+        app.send_task("portwatch.poll_feed", args=[FEED])
+        wait_for(gate.arrived.is_set, 30, what="the article's fetch to start")
+        worker.send_signal(signal.SIGTERM)
+        code = worker.wait(timeout=40)
+    finally:
+        stop(worker)
+    print(log_tail(log))
+
+    assert code == 0
+    assert processed(redis_client, url)  # finished by the worker that had it …
+    assert site.fetches(path) == 1  # … not handed back and left for another
+    assert redis_client.llen("articles") == 0
+
+
+def run_reference_story(
+    tmp_path: Path, redis_url: str, client: redis.Redis, workers: int
+) -> list[str]:
+    """The reference story of test_scenario, shortened, step by step, on a flushed database.
+
+    Calais seeds; the warning names three new ports; its syndicated copy adds nothing; the
+    follow-up changes the nightly figure.
+    """
+    client.flushall()
+    with Site() as site, Slack() as slack:
+        paths = [site.add_story(i) for i in (0, 1, 4, 5)]
+        env = environment(tmp_path, redis_url, site, slack)
+        app = client_app(redis_url)
+        log = tmp_path / "workers.log"
+        processes = [
+            start_worker(env, log, concurrency=1, name=f"w{i}") for i in range(1, workers + 1)
+        ]
+        try:
+            for path in paths:
+                poll_until_processed(app, client, site.publish(path))
+            wait_for(lambda: Store(client).pending_count() == 0, 30, what="nothing pending")
+            time.sleep(0.5)  # a late duplicate would show now
+        finally:
+            for process in processes:
+                stop(process)
+        return slack.headlines()
+
+
+def test_one_worker_and_three_workers_give_the_same_alerts(
+    tmp_path: Path, redis_url: str, redis_client: redis.Redis
+) -> None:
+    one = run_reference_story(tmp_path / "one", redis_url, redis_client, workers=1)
+    three = run_reference_story(tmp_path / "three", redis_url, redis_client, workers=3)
+
+    assert one, "the reference story alerted nothing"
+    assert set(one) == set(three), (one, three)
+    # Nothing crashed: each alert once, with one worker as with three.
+    assert len(one) == len(set(one)) and len(three) == len(set(three)), (one, three)
+
+
+def test_embedded_scheduler_polls_feeds_and_watchdog_exits_when_ticks_stop(
+    tmp_path: Path, redis_url: str, redis_client: redis.Redis, site: Site, slack: Slack
+) -> None:
+    stale = 10.0
+    env = environment(tmp_path, redis_url, site, slack, PORTWATCH_WATCHDOG_STALE=str(stale))
+    config = Path(env["PORTWATCH_CONFIG_DIR"])
+    log = tmp_path / "run.log"
+    started = time.monotonic()
+    service = start_service(env, log, config)
+    try:
+        # Nobody sends a task: the embedded beat's tick polls the feed.
+        wait_for(lambda: site.fetches("/feed.xml"), 20, what="the first poll")
+        assert time.monotonic() - started < 20
+        # Ticks keep coming for longer than the watchdog's limit, and the service stays up.
+        first = wait_for(Store(redis_client).last_tick, 5, what="a tick")
+        time.sleep(max(0.0, started + stale + 3 - time.monotonic()))
+        assert service.poll() is None, log_tail(log)
+        assert (Store(redis_client).last_tick() or 0) > first
+
+        beat = wait_for(lambda: embedded_beat(service.pid), 10, what="the embedded beat process")
+        os.kill(beat, signal.SIGKILL)
+        killed = time.monotonic()
+        code = service.wait(timeout=40)
+        waited = time.monotonic() - killed
+    finally:
+        stop(service)
+    print(log_tail(log))
+
+    assert code == 70  # EX_SOFTWARE: the supervisor restarts Portwatch
+    assert waited < 30
+    assert "the scheduler has stopped ticking" in log.read_text()

@@ -17,6 +17,7 @@ from pathlib import Path
 import pytest
 import redis
 
+from pipeline.store import Store
 from pipeline.urls import story_key
 
 from .conftest import SHIPPED_CONFIG, RedisServer, SMTPRecorder
@@ -126,7 +127,7 @@ def make_config(tmp_path: Path, feed_url: str) -> Path:
 
 
 def processed(client: redis.Redis, url: str) -> bool:
-    return client.get(f"pw:item:{story_key(url)}") == b"done"
+    return Store(client).article_state(story_key(url)) == "done"
 
 
 def test_reference_story_alerts_three_new_ports_and_one_changed_figure(

@@ -43,7 +43,7 @@ def test_every_score_comes_with_its_rules_and_evidence_sentences() -> None:
     result = assessor().assess("Police watched the quay. People smugglers moved migrants to Dunkirk.")
     match = next(m for m in result.scores[0].matches if m.rule == "people smuggl*")
     assert match.kind == "term"
-    assert match.evidence == "People smugglers moved migrants to Dunkirk."
+    assert result.evidence(match.offset) == "People smugglers moved migrants to Dunkirk."
 
 
 def test_proximity_rule_fires_only_within_its_window() -> None:
