@@ -33,9 +33,14 @@ if [ ! -x .venv/bin/python ]; then
 fi
 stamp=.venv/.portwatch-installed
 if [ ! -f "$stamp" ] || [ pyproject.toml -nt "$stamp" ]; then
-  say "installing Portwatch and its dependencies into .venv/"
-  .venv/bin/python -m pip install -q --disable-pip-version-check --upgrade pip
-  .venv/bin/python -m pip install -q --disable-pip-version-check -e '.[dev]'
+  say "installing Portwatch and its dependencies into .venv/ (log: var/setup.log)"
+  mkdir -p var
+  if ! { .venv/bin/python -m pip install --disable-pip-version-check --upgrade pip &&
+         .venv/bin/python -m pip install --disable-pip-version-check -e '.[dev]'; } > var/setup.log 2>&1; then
+    tail -n 30 var/setup.log >&2
+    say "installing failed; the whole log is in var/setup.log"
+    exit 1
+  fi
   touch "$stamp"
 fi
 

@@ -15,7 +15,7 @@ acknowledged within VISIBILITY_TIMEOUT, so every countdown and retry backoff sta
 from __future__ import annotations
 
 from celery import Celery
-from kombu.entity import Queue
+from kombu.entity import Exchange, Queue
 
 from pipeline.settings import Settings
 
@@ -58,7 +58,10 @@ def create_app(settings: Settings | None = None) -> Celery:
         task_ignore_result=True,
         task_serializer="json",
         accept_content=["json"],
-        task_queues=[Queue(name) for name in QUEUES],  # type: ignore[no-untyped-call]
+        task_queues=[
+            Queue(name, Exchange(name, type="direct"), routing_key=name)  # type: ignore[no-untyped-call]
+            for name in QUEUES
+        ],
         task_default_queue="articles",
         task_routes={
             "portwatch.tick": {"queue": "control"},
@@ -69,13 +72,16 @@ def create_app(settings: Settings | None = None) -> Celery:
             "portwatch.deliver": {"queue": "notify"},
             "portwatch.replay": {"queue": "control"},
         },
-        # A hung article (a pathological page) is killed, then redelivered, then quarantined.
-        task_soft_time_limit=max(1, settings.task_time_limit - 30),
+        # A hung task (a pathological page) gets SoftTimeLimitExceeded and is quarantined; one
+        # that ignores it is killed at the hard limit and quarantined too (Celery >= 5.7 runs
+        # on_failure for it). The soft limit comes 30 s early, or a fifth early for short limits.
+        task_soft_time_limit=settings.task_time_limit
+        - max(1, min(30, settings.task_time_limit // 5)),
         task_time_limit=settings.task_time_limit,
         worker_max_tasks_per_child=1000,
         worker_hijack_root_logger=False,
         worker_send_task_events=False,
-        beat_scheduler="redbeat.RedBeatScheduler",
+        beat_scheduler="workers.scheduler:Scheduler",  # RedBeat, riding out a Redis restart
         redbeat_redis_url=settings.redis_url,
         redbeat_key_prefix="pw:redbeat:",
         redbeat_lock_timeout=30,
