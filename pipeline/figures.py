@@ -511,15 +511,12 @@ _SPELLED_DURATIONS: Final = {
     "tres cuartos de hora": 45, "una hora y media": 90, "eine halbe stunde": 30,
     "eine viertelstunde": 15, "eineinhalb stunden": 90, "anderthalb stunden": 90,
 }  # fmt: skip
+# Parts of those phrases specific enough that a text without any has none of them.
 _SPELLED_DURATION_STEMS: Final = (
-    "hour",
-    "heure",
-    "kwartier",
-    "half uur",
-    "halfuur",
-    "hora",
-    "stunde",
-)
+    "half an hour", "half-an-hour", "of an hour", "hour and a half", "demi-heure", "demi heure",
+    "d'heure", "heure et demie", "kwartier", "half uur", "halfuur", "media hora", "de hora",
+    "hora y media", "halbe stunde", "viertelstunde", "halb stunden",
+)  # fmt: skip
 _SPELLED_DURATION: Final = re.compile(
     r"(?<!\w)(?:"
     + "|".join(
@@ -771,7 +768,7 @@ _ELISIONS: Final = frozenset(
 _CLAUSE_END: Final = tuple(",.;:!?)»”")
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)  # not frozen: built for every number, and frozen init is slower
 class _Before:
     """The words just before a number, split once and shared by every check.
 
@@ -917,7 +914,7 @@ def _could_be_unit(sep: str, word: str) -> bool:
     return letters is not None and letters.group() in _UNIT_FIRST_WORDS
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)  # not frozen: built for every number, and frozen init is slower
 class _Quantity:
     """A number with its currency, magnitude and unit; ``unit`` is None for a bare number."""
 

@@ -18,11 +18,13 @@ Number words: text2num's ``text2num(phrase, lang)`` reads a phrase such as "quat
 does the arithmetic. Its ``alpha2digit`` is not used: it rewrites a whole text, loses the
 offsets we must report and costs a full pass per article. Instead one precompiled regex (a
 character trie of the number words, Dutch and German compounds as repeated morphemes) finds
-candidate phrases, and only those go to ``text2num``. Written here by hand is what text2num
-does not read: an article standing for one before a magnitude ("a hundred", "een miljoen"),
+candidate phrases, and only those go to ``text2num`` (single plain words are looked up in a
+table built with it at import). Written here by hand is what text2num does not read: an
+article standing for one before a magnitude or a unit ("a hundred", "een miljoen", "a mile"),
 "half a million", "one and a half", "anderhalf", collective nouns ("a dozen", "une douzaine",
 "een dozijn", "une centaine", "un millar"), and refusing vague quantities ("a few hundred",
 "several thousand"; plurals such as "hundreds" and "des centaines" never match at all).
+Articles and conjunctions alone ("un", "een", "en") are not numbers.
 """
 
 from __future__ import annotations
@@ -185,11 +187,10 @@ _ARTICLE_UNITS: Final = _split(
 
 
 def _spelled_regex(langs: Sequence[str]) -> re.Pattern[str]:
-    """Phrases of number words, matched in lower-cased text.
+    """Phrases of number words, matched in lower-cased text that starts with a space.
 
-    Case-sensitive on lower-cased text, every alternative starting with a literal: ``re`` can
-    then skip quickly to candidate letters, which IGNORECASE and a leading look-behind prevent.
-    The word boundary before a phrase is checked by the caller.
+    Case-sensitive on lower-cased text (IGNORECASE is several times slower), and anchored on
+    the character before the phrase, which must not be part of a word.
     """
     words = [w for lang in langs for w in _WORDS.get(lang, ())]
     # Unit words are found too, to read the article before them ("a mile" = 1).
