@@ -1,4 +1,5 @@
-"""Structured logs (structlog): key-value events, console or JSON, secrets redacted."""
+"""Structured logs (structlog over stdlib logging): key-value events, console or JSON, secrets
+redacted."""
 
 from __future__ import annotations
 
@@ -38,14 +39,22 @@ def configure_logging(fmt: str = "console", level: int = logging.INFO) -> None:
     )
     shared: list[Any] = [
         structlog.contextvars.merge_contextvars,
-        structlog.processors.add_log_level,
+        structlog.stdlib.add_log_level,
+        structlog.stdlib.add_logger_name,
         structlog.processors.TimeStamper(fmt="iso", utc=True),
         _redact,
     ]
+    # structlog events go through the stdlib logging tree, so Sentry's logging integration
+    # turns error-level events (a rejected configuration edit …) into Sentry events too.
     structlog.configure(
-        processors=[*shared, structlog.processors.format_exc_info, renderer],
-        logger_factory=structlog.PrintLoggerFactory(file=sys.stderr),
-        wrapper_class=structlog.make_filtering_bound_logger(level),
+        processors=[
+            structlog.stdlib.filter_by_level,
+            *shared,
+            structlog.processors.format_exc_info,
+            structlog.stdlib.ProcessorFormatter.wrap_for_formatter,
+        ],
+        logger_factory=structlog.stdlib.LoggerFactory(),
+        wrapper_class=structlog.stdlib.BoundLogger,
         cache_logger_on_first_use=False,
     )
     handler = logging.StreamHandler(sys.stderr)

@@ -4,6 +4,7 @@ messages, feed health, polling, metrics and Sentry scrubbing."""
 from __future__ import annotations
 
 import json
+import logging
 import shutil
 import time
 from pathlib import Path
@@ -200,6 +201,17 @@ def test_sentry_events_carry_no_secrets(tmp_path: Path) -> None:
             sentry_sdk.capture_exception()
         sentry_sdk.add_breadcrumb(message=f"posting to {hook}")
         sentry_sdk.capture_message(f"token xoxb-123456789012-abcdef in {smtp}")
+        # An error-level log event (a rejected configuration edit) becomes a Sentry event too.
+        from pipeline.logs import configure_logging, get_logger
+
+        root = logging.getLogger()
+        saved = root.handlers[:], root.level
+        configure_logging("json")
+        try:
+            get_logger("portwatch.test").error("configuration edit rejected", problem=f"see {hook}")
+        finally:
+            root.handlers[:], level = saved
+            root.setLevel(level)
         sentry_sdk.flush()
     finally:
         sentry_sdk.get_client().close()
@@ -208,6 +220,7 @@ def test_sentry_events_carry_no_secrets(tmp_path: Path) -> None:
     for secret in ("SECRETSECRET", "hunter2hunter2", "xoxb-123456789012", "publickey"):
         assert secret not in dumped
     assert "[redacted]" in dumped
+    assert "configuration edit rejected" in dumped
 
 
 @pytest.mark.parametrize("name", ["feeds.yaml"])
