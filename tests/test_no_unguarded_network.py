@@ -40,8 +40,8 @@ REVIEWED: dict[tuple[str, str], str] = {
         "posts alerts to the operator's webhook URL from the environment, not to an article "
         "URL; no redirects, no environment proxies"
     ),
-    ("workers/operations.py", "socket.socket"): (
-        "binds a loopback port for a throwaway redis-server (backtest); never connects"
+    ("workers/localredis.py", "socket.socket"): (
+        "binds a loopback port for a private redis-server (backtest, tests); never connects"
     ),
 }
 
