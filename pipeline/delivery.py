@@ -48,17 +48,17 @@ def deliver_finding(
     finding_id: str,
     channel: str,
     limit: RateLimit,
-    worker: str,
+    owner: str,
     clock: Callable[[], float] = time.time,
 ) -> DeliveryOutcome:
     """Send one finding to one channel, or queue it for a digest; raise only what can heal."""
-    holder = store.claim_alert(finding_id, channel, worker)
+    holder = store.claim_alert(finding_id, channel, owner)
     if holder is not None:
         if holder in _DONE:
             store.confirm_alert(finding_id, channel, holder)  # drop a stale pending entry
         elif holder == "queued" and finding_id not in store.digest_queue(channel):
             store.release_alert(finding_id, channel)  # its digest was lost: try again
-            return deliver_finding(store, notifier, finding_id, channel, limit, worker, clock)
+            return deliver_finding(store, notifier, finding_id, channel, limit, owner, clock)
         return DeliveryOutcome("deduplicated", detail=holder)
     data = store.finding(finding_id)
     if data is None:

@@ -665,9 +665,19 @@ _CHANGE_DOWN: Final = re.compile(
 # --- words before a number (split once, looked up in sets) ------------------------------------
 
 
-def _phrases(spec: str) -> frozenset[tuple[str, ...]]:
+_Phrases = frozenset[tuple[str, ...]]
+# Every phrase list ``_phrases`` built, by phrase: ``_before`` looks up once which lists the
+# words before a number end with, and each check then asks about its list for the price of a
+# membership test (not one set test of all the endings per list and check).
+_LISTS_BY_PHRASE: Final[dict[tuple[str, ...], list[_Phrases]]] = {}
+
+
+def _phrases(spec: str) -> _Phrases:
     """ "aged | âgé de" -> {("aged",), ("âgé", "de")}: lower-cased word sequences."""
-    return frozenset(tuple(p.split()) for p in spec.split("|") if p.strip())
+    found = frozenset(tuple(p.split()) for p in spec.split("|") if p.strip())
+    for phrase in found:
+        _LISTS_BY_PHRASE.setdefault(phrase, []).append(found)
+    return found
 
 
 _MONTHS_BEFORE: Final = frozenset(_MONTHS_CAPITALISED.split("|"))
@@ -780,12 +790,12 @@ class _Before:
     words: tuple[str, ...]
     raw: tuple[str, ...]
     touching: str
-    #: The last one, two, three and four words: what ``follows`` looks up.
-    suffixes: tuple[tuple[str, ...], ...]
+    #: The phrase lists that one of the last words end (``_LISTS_BY_PHRASE``).
+    ending: tuple[_Phrases, ...]
 
-    def follows(self, phrases: frozenset[tuple[str, ...]]) -> bool:
-        """True when the number comes right after one of ``phrases``."""
-        return not phrases.isdisjoint(self.suffixes)
+    def follows(self, phrases: _Phrases) -> bool:
+        """True when the number comes right after one of ``phrases`` (a ``_phrases`` list)."""
+        return phrases in self.ending
 
     @property
     def last(self) -> str:
@@ -816,7 +826,15 @@ def _before(text: str, pos: int) -> _Before:
             break
     words.reverse()
     found = tuple(words)
-    return _Before(found, raw, touching, tuple(found[-k:] for k in range(1, len(found) + 1)))
+    return _Before(found, raw, touching, _lists_ended(found))
+
+
+def _lists_ended(words: tuple[str, ...]) -> tuple[_Phrases, ...]:
+    """The phrase lists with a phrase that ``words`` end with."""
+    ending: list[_Phrases] = []
+    for k in range(1, len(words) + 1):
+        ending += _LISTS_BY_PHRASE.get(words[-k:], ())
+    return tuple(ending)
 
 
 # --- working values ---------------------------------------------------------------------------
@@ -1154,7 +1172,11 @@ _EXCLUSIONS: Final[tuple[Callable[[_Around], bool], ...]] = (
 
 
 def _excluded(a: _Around) -> bool:
-    return any(check(a) for check in _EXCLUSIONS)
+    # A plain loop: ``any`` over a generator costs a generator step per check.
+    for check in _EXCLUSIONS:
+        if check(a):
+            return True
+    return False
 
 
 # --- quantities -------------------------------------------------------------------------------

@@ -13,6 +13,7 @@ ends a sentence, and so does a single line break unless the next line carries on
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 
 __all__ = ["sentence_spans"]
 
@@ -42,6 +43,10 @@ _NUMBER_TITLES = _words(
 # the end, or a line break; either with the whitespace after it, so that the match ends where
 # the next sentence would start. Each part is a simple run: the scan is linear.
 _CANDIDATE = re.compile(r"(?P<punct>[.!?…]+[\"'”’»)\]]*)(?=\s|\Z)\s*|\n\s*")
+# The characters a candidate starts with. ``re`` skips quickly to a character of a set, but
+# tries a pattern that starts with an alternation (``_CANDIDATE``) at every position: finding
+# these first and matching only there is several times cheaper.
+_CANDIDATE_START = re.compile(r"[.!?…\n]")
 
 
 def sentence_spans(text: str) -> list[tuple[int, int]]:
@@ -53,7 +58,7 @@ def sentence_spans(text: str) -> list[tuple[int, int]]:
     if not text:
         return []
     starts = [0]
-    for match in _CANDIDATE.finditer(text):
+    for match in _candidates(text):
         nxt = match.end()
         if nxt >= len(text) or nxt <= starts[-1]:
             continue
@@ -68,6 +73,18 @@ def sentence_spans(text: str) -> list[tuple[int, int]]:
             starts.append(nxt)
     bounds = [*starts, len(text)]
     return [(bounds[i], bounds[i + 1]) for i in range(len(starts)) if bounds[i] < bounds[i + 1]]
+
+
+def _candidates(text: str) -> Iterator[re.Match[str]]:
+    """The matches of ``_CANDIDATE.finditer(text)``, tried only where one can start."""
+    pos = 0
+    while (mark := _CANDIDATE_START.search(text, pos)) is not None:
+        match = _CANDIDATE.match(text, mark.start())
+        if match is None:
+            pos = mark.start() + 1  # "5.000", "e.g": not followed by whitespace
+        else:
+            yield match
+            pos = match.end()
 
 
 def _line_break_ends_sentence(text: str, pos: int, nxt: int) -> bool:

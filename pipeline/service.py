@@ -215,7 +215,9 @@ class Service:
         state = self._feed_state(name)
         every = timedelta(seconds=feed.every)
         host = host_of(feed.url)
-        slot = self.store.acquire_host_slot(host, HOST_CONCURRENCY, self.fetch_policy.deadline + 5)
+        slot = self.store.acquire_host_slot(
+            host, HOST_CONCURRENCY, self.fetch_policy.deadline + 5, f"poll:{name}"
+        )
         if slot is None:
             self.store.release_poll(name)  # still due: the next tick tries again
             return []
@@ -264,7 +266,7 @@ class Service:
         if not self.store.claim_article(link_key, task_id):
             self.metrics.inc("portwatch_articles_processed", outcome="duplicate")
             return []
-        article = self._article(task, final_attempt)
+        article = self._article(task, final_attempt, task_id)
         if article is None:
             self.store.finish_article(link_key)
             return []
@@ -317,12 +319,12 @@ class Service:
         )
         return pending
 
-    def _fetch_page(self, url: str) -> FetchResult:
+    def _fetch_page(self, url: str, owner: str) -> FetchResult:
         """Fetch through the guarded client, within the per-host concurrency cap."""
         host = host_of(url)
         lease = self.fetch_policy.deadline + 5
         deadline = time.monotonic() + HOST_SLOT_WAIT
-        while (slot := self.store.acquire_host_slot(host, HOST_CONCURRENCY, lease)) is None:
+        while (slot := self.store.acquire_host_slot(host, HOST_CONCURRENCY, lease, owner)) is None:
             if time.monotonic() > deadline:
                 raise NetworkError(url, f"{HOST_CONCURRENCY} fetches already running on {host}")
             time.sleep(0.2)
@@ -331,9 +333,9 @@ class Service:
         finally:
             self.store.release_host_slot(host, slot)
 
-    def _article(self, task: ItemTask, final_attempt: bool) -> Article | None:
+    def _article(self, task: ItemTask, final_attempt: bool, owner: str) -> Article | None:
         try:
-            result = self._fetch_page(task.link)
+            result = self._fetch_page(task.link, owner)
             return extract_article(result.body, task.link, result.final_url, task.feed_item())
         except URLRefused as exc:
             outcome, error = "refused", str(exc)
@@ -362,8 +364,7 @@ class Service:
             return RateLimit(1.0, 5)
         return RateLimit(spec.min_interval, spec.burst)
 
-    def deliver(self, finding_id: str, channel: str) -> DeliveryOutcome:
-        notifier = self.notifiers.get(channel)
+    def deliver(self, finding_id: str, channel: str, task_id: str) -> DeliveryOutcome:
         self.config  # noqa: B018 - pick up an edit (a fixed secret, a new channel) first
         notifier = self.notifiers.get(channel)
         if notifier is None:
@@ -375,7 +376,7 @@ class Service:
             finding_id,
             channel,
             self.rate_limit(channel),
-            self.worker,
+            task_id,
             self.clock,
         )
         self._count(channel, outcome)

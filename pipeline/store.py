@@ -32,8 +32,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
-import time
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any, TypeVar
@@ -150,16 +148,19 @@ class Store:
     def release_poll(self, feed: str) -> None:
         self.redis.delete(f"pw:pollclaim:{feed}")
 
-    def acquire_host_slot(self, host: str, limit: int, lease: float) -> str | None:
+    def acquire_host_slot(self, host: str, limit: int, lease: float, owner: str) -> str | None:
         """One of ``limit`` concurrent-fetch slots for ``host``, or None when all are taken.
 
-        A slot is a key with a lease, so the slot of a worker that died frees itself.
+        A slot is a key with a lease, so the slot of a worker that died frees itself; the same
+        ``owner`` (a redelivered message) takes its own slot back at once.
         """
-        token = os.urandom(8).hex()
+        token = owner.encode()
         for slot in range(limit):
             key = f"pw:host:{host}:{slot}"
-            if self.redis.set(key, token.encode(), nx=True, px=max(1, int(lease * 1000))):
-                return f"{slot}:{token}"
+            px = max(1, int(lease * 1000))
+            if self.redis.set(key, token, nx=True, px=px) or self.redis.get(key) == token:
+                self.redis.pexpire(key, px)
+                return f"{slot}:{owner}"
         return None
 
     def release_host_slot(self, host: str, handle: str) -> None:
@@ -307,13 +308,21 @@ class Store:
     def pending_count(self) -> int:
         return int(self.redis.zcard("pw:pending"))
 
-    def claim_alert(self, finding_id: str, channel: str, worker: str) -> str | None:
-        """Claim the right to send; None if claimed, else what holds it ('sent' or a lease)."""
+    def claim_alert(self, finding_id: str, channel: str, owner: str) -> str | None:
+        """Claim the right to send; None if claimed, else what holds it ('sent' or a lease).
+
+        ``owner`` is the delivering message's id: the same message redelivered after its worker
+        died mid-send takes its own lease back at once (one duplicate at most, no lease wait).
+        """
         key = f"pw:alert:{finding_id}|{channel}"
-        lease = f"sending:{worker}:{time.time():.0f}".encode()
-        if self.redis.set(key, lease, nx=True, px=int(self.policy.alert_lease * 1000)):
+        lease = f"sending:{owner}".encode()
+        ttl = int(self.policy.alert_lease * 1000)
+        if self.redis.set(key, lease, nx=True, px=ttl):
             return None
         holder = self.redis.get(key)
+        if holder == lease:
+            self.redis.pexpire(key, ttl)
+            return None
         return _text(holder) if holder else "expired"
 
     def confirm_alert(self, finding_id: str, channel: str, outcome: str) -> None:

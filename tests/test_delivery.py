@@ -77,15 +77,14 @@ def test_ten_concurrent_deliveries_post_once_and_email_once(
         finding_id = record(store, finding(), ["slack", "mail"])
         outcomes: list[str] = []
 
-        def deliver(notifier: SlackNotifier | EmailNotifier, channel: str) -> None:
+        def deliver(notifier: SlackNotifier | EmailNotifier, channel: str, message: str) -> None:
             own = Store(redis.Redis(connection_pool=redis_client.connection_pool))
-            outcomes.append(
-                deliver_finding(own, notifier, finding_id, channel, RELAXED, "w").outcome
-            )
+            outcome = deliver_finding(own, notifier, finding_id, channel, RELAXED, message)
+            outcomes.append(outcome.outcome)
 
         threads = [
-            threading.Thread(target=deliver, args=(n, c))
-            for _ in range(10)
+            threading.Thread(target=deliver, args=(n, c, f"message-{i}"))
+            for i in range(10)
             for n, c in ((slack, "slack"), (email, "mail"))
         ]
         for thread in threads:
@@ -95,6 +94,19 @@ def test_ten_concurrent_deliveries_post_once_and_email_once(
         assert len(hook.requests) == 1
     assert len(smtp_server.messages) == 1
     assert sorted(outcomes) == ["deduplicated"] * 18 + ["sent"] * 2
+
+
+def test_a_redelivered_message_takes_back_its_own_lease_but_others_wait(redis_client: redis.Redis) -> None:
+    store = Store(redis_client)
+    with RecordingReceiver() as hook:
+        notifier = SlackNotifier("slack", hook.webhook_url)
+        finding_id = record(store, finding(), ["slack"])
+        # The worker running message m1 died after claiming, before confirming.
+        assert store.claim_alert(finding_id, "slack", "m1") is None
+        other = deliver_finding(store, notifier, finding_id, "slack", RELAXED, "m2")
+        redelivered = deliver_finding(store, notifier, finding_id, "slack", RELAXED, "m1")
+        assert (other.outcome, redelivered.outcome) == ("deduplicated", "sent")
+        assert len(hook.requests) == 1
 
 
 def test_flaky_receiver_500_500_200_is_retried_to_one_post(redis_client: redis.Redis) -> None:

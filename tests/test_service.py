@@ -237,18 +237,21 @@ def test_service_refuses_to_start_on_a_broken_config(
 
 def test_per_host_concurrency_cap_holds_across_workers(redis_client: redis.Redis) -> None:
     first, second = Store(redis_client), Store(redis.Redis(connection_pool=redis_client.connection_pool))
-    a = first.acquire_host_slot("news.example", 2, lease=30)
-    b = second.acquire_host_slot("news.example", 2, lease=30)
+    a = first.acquire_host_slot("news.example", 2, 30, "task-a")
+    b = second.acquire_host_slot("news.example", 2, 30, "task-b")
     assert a and b
-    assert first.acquire_host_slot("news.example", 2, lease=30) is None
-    assert first.acquire_host_slot("other.example", 2, lease=30)  # another host is not held up
+    assert first.acquire_host_slot("news.example", 2, 30, "task-c") is None
+    assert first.acquire_host_slot("other.example", 2, 30, "task-c")  # another host is not held up
     second.release_host_slot("news.example", b)
-    assert first.acquire_host_slot("news.example", 2, lease=30)
+    assert first.acquire_host_slot("news.example", 2, 30, "task-c")
 
 
-def test_a_dead_workers_host_slot_frees_itself(redis_client: redis.Redis) -> None:
+def test_a_dead_workers_host_slot_frees_itself_or_is_taken_back_by_its_redelivery(
+    redis_client: redis.Redis,
+) -> None:
     store = Store(redis_client)
-    assert store.acquire_host_slot("news.example", 1, lease=0.2)
-    assert store.acquire_host_slot("news.example", 1, lease=0.2) is None
-    time.sleep(0.3)
-    assert store.acquire_host_slot("news.example", 1, lease=0.2)
+    assert store.acquire_host_slot("news.example", 1, 0.3, "task-a")
+    assert store.acquire_host_slot("news.example", 1, 0.3, "task-b") is None
+    assert store.acquire_host_slot("news.example", 1, 0.3, "task-a")  # the same message again
+    time.sleep(0.4)
+    assert store.acquire_host_slot("news.example", 1, 0.3, "task-b")

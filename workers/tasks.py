@@ -105,7 +105,7 @@ def process_item(self: Task, item: dict[str, Any]) -> None:
 def deliver(self: Task, finding_id: str, channel: str) -> None:
     svc = service()
     try:
-        outcome = svc.deliver(finding_id, channel)
+        outcome = svc.deliver(finding_id, channel, self.request.id or f"local:{svc.worker}")
     except PortwatchError as exc:
         if not exc.transient:
             raise
