@@ -415,6 +415,8 @@ def _describe(
         message = f"kind {kind_given!r} is unknown, expected slack, email or console"
     elif kind == "union_tag_not_found":
         message = "missing key 'kind', expected slack, email or console"
+    elif kind == "string_type" and isinstance(error.get("input"), bool):
+        message += ", got true/false: YAML reads yes, no, on and off that way — put it in quotes"
     elif kind == "string_pattern_mismatch" and path and str(path[-1]).endswith("_env"):
         message = "expected the NAME of an environment variable (A-Z, 0-9, _), not its value"
     return located.problem(path, f"{where}: {message}" if where else message)
@@ -545,21 +547,30 @@ def _load_feeds(directory: Path, problems: list[ConfigProblem]) -> tuple[FeedCon
         )
         return None
     parsed, located = _load_file(path, _display(directory, path), FeedsFile, problems)
-    if not isinstance(parsed, FeedsFile):
+    duplicates = _duplicate_feed_names(located)
+    problems.extend(duplicates)
+    if not isinstance(parsed, FeedsFile) or duplicates:
         return None
-    first: dict[str, int] = {}
-    for i, feed in enumerate(parsed.feeds):
-        if feed.name in first:
-            line = located.values[("feeds", first[feed.name], "name")].line
-            problems.append(
-                located.problem(
-                    ("feeds", i, "name"),
-                    f"duplicate feed name {feed.name!r} (first used at line {line}),"
-                    " expected unique names",
-                )
-            )
-        first.setdefault(feed.name, i)
     return parsed.feeds
+
+
+def _duplicate_feed_names(located: Located) -> list[ConfigProblem]:
+    """Feeds sharing a name — found in the raw data, so other problems do not hide them."""
+    feeds = located.data.get("feeds") if isinstance(located.data, dict) else None
+    if not isinstance(feeds, list):
+        return []
+    problems = []
+    first: dict[str, int] = {}
+    for i, feed in enumerate(feeds):
+        name = feed.get("name") if isinstance(feed, dict) else None
+        if not isinstance(name, str):
+            continue
+        if name in first:
+            line = located.values[("feeds", first[name], "name")].line
+            message = f"duplicate feed name {name!r} (first used at line {line}), expected unique names"
+            problems.append(located.problem(("feeds", i, "name"), message))
+        first.setdefault(name, i)
+    return problems
 
 
 def _load_channels(

@@ -283,3 +283,11 @@ def test_failure_is_one_error_line_never_a_traceback(args: list[str]) -> None:
     assert result.stderr.strip().splitlines() == [
         "error: configuration folder /nonexistent-portwatch does not exist"
     ]
+
+
+def test_a_yaml_boolean_where_a_name_belongs_gets_a_hint(config_dir: Path) -> None:
+    path = write(config_dir, "watchlists/extra.yaml", "threshold: 3\nterms: {en: {x: 1}}\nport_countries: [GB, NO]\n")
+    assert problems_of(config_dir) == [
+        f"{path}:3:22: port_countries.1: Input should be a valid string, got true/false: YAML reads"
+        " yes, no, on and off that way — put it in quotes"
+    ]
