@@ -24,19 +24,23 @@ Spans follow the golden corpus: the number with its currency, magnitude, unit, a
 the whole of a range; never the counted noun ("5,000 migrants" -> "5,000").
 
 Speed: every regex here is either matched at a fixed position (right after a number) or run
-on a sentence; the words before a number are split once (``_Before``) and looked up in sets.
+on a sentence; the words before a number are split once (``_Before``) and looked up in sets,
+with one look-up of the phrase lists they end. What several steps read is read once: the word
+after a position, and per sentence its cue words, nouns, "number of" and port mentions (so a
+text that is one long sentence stays linear); the lower-cased text is shared with the numbers.
 """
 
 from __future__ import annotations
 
 import bisect
+import functools
 import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from itertools import pairwise
-from typing import Final
+from typing import Final, NamedTuple
 
-from pipeline.numbers import Number, find_numbers, languages_for
+from pipeline.numbers import Number, find_numbers, languages_for, trie_pattern
 from pipeline.ports import PortMention
 from pipeline.sentences import sentence_spans
 
@@ -511,12 +515,16 @@ _SPELLED_DURATIONS: Final = {
     "tres cuartos de hora": 45, "una hora y media": 90, "eine halbe stunde": 30,
     "eine viertelstunde": 15, "eineinhalb stunden": 90, "anderthalb stunden": 90,
 }  # fmt: skip
-# Parts of those phrases specific enough that a text without any has none of them.
-_SPELLED_DURATION_STEMS: Final = (
-    "half an hour", "half-an-hour", "of an hour", "hour and a half", "demi-heure", "demi heure",
-    "d'heure", "heure et demie", "kwartier", "half uur", "halfuur", "media hora", "de hora",
-    "hora y media", "halbe stunde", "viertelstunde", "halb stunden",
-)  # fmt: skip
+# Parts of those phrases specific enough that a text without any has none of them, by the
+# word for "hour" each holds: a text without that word has none of its parts either.
+_SPELLED_DURATION_STEMS: Final = {
+    "hour": ("half an hour", "half-an-hour", "of an hour", "hour and a half"),
+    "heure": ("demi-heure", "demi heure", "d'heure", "heure et demie"),
+    "kwartier": ("kwartier",),
+    "uur": ("half uur", "halfuur"),
+    "hora": ("media hora", "de hora", "hora y media"),
+    "stunde": ("halbe stunde", "viertelstunde", "halb stunden"),
+}  # fmt: skip
 _SPELLED_DURATION: Final = re.compile(
     r"(?<!\w)(?:"
     + "|".join(
@@ -626,7 +634,12 @@ _CUE_WORDS, _CUE_STEMS = _cue_table(
     """
 )
 _CUE_STEM_LENGTHS: Final = sorted({len(stem) for stem in _CUE_STEMS})
-_CUE_FINDER: Final = re.compile(r"(?<!\w)(?:" + _alternation([*_CUE_WORDS, *_CUE_STEMS]) + r")\w*")
+# A whole word that starts with a cue, found in " " + the lower-cased sentence after a character
+# that is no part of a word: ``re`` then tries only at spaces and punctuation (a look-behind
+# would have it try at every character), and the trie keeps each try short.
+_CUE_FINDER: Final = re.compile(
+    r"[^\w](?P<word>(?:" + trie_pattern([*_CUE_WORDS, *_CUE_STEMS]) + r")\w*)"
+)
 _MONEY_CUES: Final = (
     ("smuggling fee", ("smuggling", "payment")),
     ("fines", ("fines",)),
@@ -650,6 +663,8 @@ _HEIGHT_CUE: Final = re.compile(
 )
 _WIDTH_CUE: Final = re.compile(r"[ \u00a0-]*(?:wide|de\s+large|breed|brede|de\s+ancho|breit)\b", _I)
 _LONG_CUE: Final = re.compile(r"[ \u00a0-]*(?:long|de\s+long|lang|lange|de\s+largo)\b", _I)
+# "20% of migrants" (matched on the eight characters after the percentage).
+_SHARE_OF: Final = re.compile(r"[ \u00a0]+(?:of|des|du|de|van|der)\b", _I)
 _CHANGE_UP: Final = re.compile(
     r"\b(?:increase\w*|rise|rises|rose|risen|up|jump\w*|surge\w*|hausse|augment\w*|stijging"
     r"|toename|gestegen|aumento|subida|anstieg|gestiegen|more|más|plus|meer|mehr)\b",
@@ -670,6 +685,7 @@ _Phrases = frozenset[tuple[str, ...]]
 # words before a number end with, and each check then asks about its list for the price of a
 # membership test (not one set test of all the endings per list and check).
 _LISTS_BY_PHRASE: Final[dict[tuple[str, ...], list[_Phrases]]] = {}
+_PHRASE_LAST_WORDS: Final[set[str]] = set()
 
 
 def _phrases(spec: str) -> _Phrases:
@@ -677,6 +693,7 @@ def _phrases(spec: str) -> _Phrases:
     found = frozenset(tuple(p.split()) for p in spec.split("|") if p.strip())
     for phrase in found:
         _LISTS_BY_PHRASE.setdefault(phrase, []).append(found)
+        _PHRASE_LAST_WORDS.add(phrase[-1])
     return found
 
 
@@ -802,16 +819,23 @@ class _Before:
         return self.words[-1] if self.words else ""
 
 
+# Words kept before a number: the longest phrase of a list has four, and no check looks
+# further back.
+_WORDS_BEFORE: Final = 4
+assert max(map(len, _LISTS_BY_PHRASE)) <= _WORDS_BEFORE
+
+
 def _before(text: str, pos: int) -> _Before:
     start = max(0, pos - 64)
     window = text[start:pos]
-    tokens = window.rsplit(maxsplit=7)
-    if len(tokens) == 8 or (start and tokens and not text[start - 1].isspace()):
+    # The kept words, what touches the number and, first, the rest of the window.
+    tokens = window.rsplit(maxsplit=_WORDS_BEFORE + 1)
+    if len(tokens) == _WORDS_BEFORE + 2 or (start and tokens and not text[start - 1].isspace()):
         tokens.pop(0)  # the rest of the window, or a word cut by the window's start
     touching = ""
     if tokens and not window[-1].isspace():
         touching = tokens.pop()
-    raw = tuple(tokens[-6:])
+    raw = tuple(tokens[-_WORDS_BEFORE:])
     words: list[str] = []
     for token in reversed(raw):
         if token.endswith(_CLAUSE_END):
@@ -822,8 +846,6 @@ def _before(text: str, pos: int) -> _Before:
             if head + "'" in _ELISIONS:
                 word = tail  # "qu'entre" -> "entre", "d'environ" -> "environ"
         words.append(word)
-        if len(words) == 5:
-            break
     words.reverse()
     found = tuple(words)
     return _Before(found, raw, touching, _lists_ended(found))
@@ -831,6 +853,8 @@ def _before(text: str, pos: int) -> _Before:
 
 def _lists_ended(words: tuple[str, ...]) -> tuple[_Phrases, ...]:
     """The phrase lists with a phrase that ``words`` end with."""
+    if not words or words[-1] not in _PHRASE_LAST_WORDS:
+        return ()  # most numbers: one set test
     ending: list[_Phrases] = []
     for k in range(1, len(words) + 1):
         ending += _LISTS_BY_PHRASE.get(words[-k:], ())
@@ -845,14 +869,31 @@ class _Doc:
     """The text being read, with what every step needs to look around a number."""
 
     text: str
+    #: ``text.lower()``, computed once: the numbers and the spelled durations read it.
+    lowered: str
     langs: tuple[str, ...]
     numbers: list[Number]
     sentences: list[tuple[int, int]]
     sentence_starts: list[int]
     number_starts: list[int]
-    #: What was read from a sentence, by sentence start: its cue words and its nouns.
+    #: The port mentions of the text, in the order given.
+    ports: Sequence[PortMention] = ()
+    #: What was read from a sentence, by sentence start: its cue words, its nouns, what its
+    #: "number of" counts and the port mentions a figure in it may name. Each is read once: a
+    #: sentence may hold many figures (a long junk text can be one sentence of thousands).
     cues: dict[int, frozenset[str]] = field(default_factory=dict)
     nouns: dict[int, list[tuple[int, str]]] = field(default_factory=dict)
+    numbered: dict[int, str | None] = field(default_factory=dict)
+    port_choices: dict[int, list[PortMention]] = field(default_factory=dict)
+    #: ``_next_word`` by position: the word after a number is looked at by several steps.
+    next_words: dict[int, _Next] = field(default_factory=dict)
+
+    def next_word(self, pos: int) -> _Next:
+        """The separator, word and head after ``pos`` (``_next_word``), read once."""
+        found = self.next_words.get(pos)
+        if found is None:
+            found = self.next_words[pos] = _next_word(self.text, pos)
+        return found
 
     def sentence_of(self, pos: int) -> tuple[int, int]:
         i = bisect.bisect_right(self.sentence_starts, pos) - 1
@@ -874,6 +915,20 @@ class _Doc:
             self.nouns[sentence[0]] = found
         return found
 
+    def number_of(self, sentence: tuple[int, int]) -> str | None:
+        """What the sentence's "number of …" counts (``_read_number_of``), read once."""
+        if sentence[0] not in self.numbered:
+            self.numbered[sentence[0]] = _read_number_of(self.text, sentence)
+        return self.numbered[sentence[0]]
+
+    def port_choices_of(self, sentence: tuple[int, int]) -> list[PortMention]:
+        """Port mentions of a sentence a figure in it may name, read once (``_port_choices``)."""
+        found = self.port_choices.get(sentence[0])
+        if found is None:
+            found = _port_choices(self, sentence)
+            self.port_choices[sentence[0]] = found
+        return found
+
 
 @dataclass(slots=True)
 class _Around:
@@ -883,20 +938,16 @@ class _Around:
     n: Number
     before: _Before
     unit_match: re.Match[str] | None
-    #: What separates the number from the next word ("", " ", "-") and that word, lower-cased:
-    #: each regex after the number runs only when this word could start what it matches.
+    #: Code of the unit written right after the number, if any.
+    unit: str | None
+    #: What separates the number from the next word ("", " ", "-"), that word lower-cased and
+    #: its head (``_head``): each regex after the number runs only when this word could start
+    #: what it matches.
     sep: str
     word: str
+    head: str
     _noun: str | None = None
     _noun_read: bool = False
-
-    @property
-    def unit(self) -> str | None:
-        """Code of the unit written right after the number, if any."""
-        if self.unit_match is None:
-            return None
-        word = self.unit_match.group("unit")
-        return _UNIT_WORDS.get(word.lower(), word) if len(word) > 1 else word
 
     def noun(self) -> str | None:
         if not self._noun_read:
@@ -905,16 +956,34 @@ class _Around:
 
 
 def _around(doc: _Doc, n: Number) -> _Around:
-    sep, word = _next_word(doc.text, n.end)
+    sep, word, head = doc.next_word(n.end)
     unit = _UNIT.match(doc.text, n.end) if _could_be_unit(sep, word) else None
-    return _Around(doc, n, _before(doc.text, n.start), unit, sep, word)
+    before = _before(doc.text, n.start)
+    return _Around(doc, n, before, unit, _unit_code(unit), sep, word, head)
 
 
-def _next_word(text: str, pos: int) -> tuple[str, str]:
-    """The separator after ``pos`` and the next word, lower-cased, without a final stop."""
+def _unit_code(unit: re.Match[str] | None) -> str | None:
+    """Code of the unit ``_UNIT`` matched ("metres" -> "m"), None without a match."""
+    if unit is None:
+        return None
+    word = unit.group("unit")
+    return _UNIT_WORDS.get(word.lower(), word) if len(word) > 1 else word
+
+
+class _Next(NamedTuple):
+    """What follows a position: the separator, the next word lower-cased without a final stop,
+    and the part of that word the word lists know (``_head``)."""
+
+    sep: str
+    word: str
+    head: str
+
+
+def _next_word(text: str, pos: int) -> _Next:
     match = _NEXT_WORD.match(text, pos)
     assert match is not None  # both groups may be empty
-    return match.group(1), match.group(2).lower().rstrip(".")
+    word = match.group(2).lower().rstrip(".")
+    return _Next(match.group(1), word, _head(word))
 
 
 def _head(word: str) -> str:
@@ -956,6 +1025,8 @@ class _Draft:
     #: End of the number or unit, where the counted noun is looked for.
     tail: int
     spelled: bool
+    #: The sentence of ``start``, which several steps read.
+    sentence: tuple[int, int]
     subject: str | None = None
     period: str | None = None
     previous: float | None = None
@@ -1025,7 +1096,7 @@ def _is_age(a: _Around) -> bool:
     n, text, before = a.n, a.doc.text, a.before
     if before.follows(_AGE_WORDS):
         return True
-    if _head(a.word) in _AGE_AFTER_WORDS and _AGE_AFTER.match(text, n.end):
+    if a.head in _AGE_AFTER_WORDS and _AGE_AFTER.match(text, n.end):
         return True
     if a.unit == "year" and a.unit_match is not None and n.value.is_integer():
         # "un homme de 34 ans", "een man van 34 jaar", "un Soudanais de 24 ans"; but "une
@@ -1133,7 +1204,7 @@ def _is_glued_word(a: _Around) -> bool:
 def _is_shape_excluded(a: _Around) -> bool:
     """Fractions, ratios, verbal multipliers, words after a hyphen that are no unit."""
     n, text, before, word = a.n, a.doc.text, a.before, a.word
-    if _head(word) in _FRACTION_WORDS and _FRACTION_AFTER.match(text, n.end):
+    if a.head in _FRACTION_WORDS and _FRACTION_AFTER.match(text, n.end):
         return True
     if n.value <= 20 and word in _RATIO_AFTER_WORDS and _RATIO_AFTER.match(text, n.end):
         return True  # "one in five", "3 out of 4"
@@ -1141,7 +1212,7 @@ def _is_shape_excluded(a: _Around) -> bool:
         _ONE_OF.match(text, n.start, n.end + 8) or _RATIO_NOUN_AFTER.match(text, n.end)
     ):
         return True  # "one of the main points", "one migrant in five"
-    if _head(word) in {"foot", "ft"} and _STANDARD_SIZE.match(text, n.end):
+    if a.head in {"foot", "ft"} and _STANDARD_SIZE.match(text, n.end):
         return True
     for phrases in (_STANDARD_SIZE_WORDS, _VERBAL_MULTIPLIERS, _VAGUE_WORDS, _RATIO_WORDS):
         if before.follows(phrases):
@@ -1173,7 +1244,7 @@ _EXCLUSIONS: Final[tuple[Callable[[_Around], bool], ...]] = (
 
 def _excluded(a: _Around) -> bool:
     # A plain loop: ``any`` over a generator costs a generator step per check.
-    for check in _EXCLUSIONS:
+    for check in _EXCLUSIONS:  # noqa: SIM110
         if check(a):
             return True
     return False
@@ -1205,21 +1276,20 @@ def _read_money(doc: _Doc, i: int, currency: str | None = None) -> _Quantity | N
     n = doc.numbers[i]
     text = doc.text
     # Cheap character tests first: most numbers have no currency on either side.
-    before = (
-        _currency_before(doc, n) if _MONEY_BEFORE_CHARS & set(text[n.start - 4 : n.start]) else None
-    )
+    near = text[n.start - 4 : n.start]
+    before = None if _MONEY_BEFORE_CHARS.isdisjoint(near) else _currency_before(doc, n)
     start, end, value = n.start, n.end, n.value
     code = currency
     if before is not None:
         code, start, minus = before
         value = -value if minus else value
-    word = _next_word(text, end)[1]
-    if word in {"m", "mn"} and n.scale == 1.0 and not n.spelled:
+    nxt = doc.next_word(end)
+    if nxt.word in {"m", "mn"} and n.scale == 1.0 and not n.spelled:
         million = _MILLION_M.match(text, end)
         if million is not None and (code or _currency_after(doc, million.end())):
             value, end = value * 1e6, million.end()  # "£7m", "7m euros"
-            word = _next_word(text, end)[1]
-    money_next = word[:1] in _CURRENCY_SIGN_CHARS or _head(word) in _CURRENCY_AFTER_WORDS
+            nxt = doc.next_word(end)
+    money_next = nxt.word[:1] in _CURRENCY_SIGN_CHARS or nxt.head in _CURRENCY_AFTER_WORDS
     after = _currency_after(doc, end) if money_next else None
     if after is not None:
         code, end = after
@@ -1238,10 +1308,8 @@ def _read_quantity(doc: _Doc, i: int, a: _Around | None = None) -> _Quantity:
     money = _read_money(doc, i)
     if money is not None:
         return money
-    sep, word = (a.sep, a.word) if a is not None else _next_word(text, n.end)
-    percent = (
-        _PERCENT.match(text, n.end) if _head(word) in _PERCENT_WORDS or word[:1] == "%" else None
-    )
+    sep, word, head = doc.next_word(n.end)
+    percent = _PERCENT.match(text, n.end) if head in _PERCENT_WORDS or word[:1] == "%" else None
     if percent is not None:
         return _Quantity(n.start, percent.end(), n.value, "percent", i + 1)
     times = _TIMES.match(text, n.end) if word.endswith(_TIMES_ENDINGS) else None
@@ -1366,7 +1434,7 @@ def _range_low(doc: _Doc, i: int, low: _Quantity, high: _Quantity) -> float:
 
 def _rate_at(doc: _Doc, pos: int) -> tuple[str, int] | None:
     """A rate period attached at ``pos`` ("a night", "par jour", "per week")."""
-    word = _next_word(doc.text, pos)[1]
+    word = doc.next_word(pos).word
     if word not in _RATE_WORDS and word[:1] != "/":
         return None
     match = _RATE.match(doc.text, pos)
@@ -1384,7 +1452,7 @@ def _link_previous(doc: _Doc, drafts: list[_Draft]) -> None:
         if len(gap) > 100:
             continue
         # A plain substring test first: the regex is costly and most gaps hold no cue.
-        cued = any(cue in gap for cue in _PREVIOUS_STEMS)
+        cued = _contains_any(gap, _PREVIOUS_STEMS)
         if cued and _PREVIOUS_GAP.fullmatch(gap) and (b.bare or b.subject == a.subject):
             a.previous = b.value
             _inherit(b, a)
@@ -1481,11 +1549,17 @@ def _unknown_noun(word: str, english: bool) -> str | None:
 
 def _read_cues(lowered: str) -> frozenset[str]:
     found: set[str] = set()
-    for match in _CUE_FINDER.finditer(lowered):
-        word = match.group()
-        found.update(_CUE_WORDS.get(word, ()))
-        for length in _CUE_STEM_LENGTHS:
-            found.update(_CUE_STEMS.get(word[:length], ()))
+    for match in _CUE_FINDER.finditer(" " + lowered):
+        found |= _word_cues(match.group("word"))
+    return frozenset(found)
+
+
+@functools.lru_cache(maxsize=4096)  # the same few hundred words come back in every article
+def _word_cues(word: str) -> frozenset[str]:
+    """Kinds of cue of one lower-cased word: as a cue word, and for every cue stem it starts."""
+    found = set(_CUE_WORDS.get(word, ()))
+    for length in _CUE_STEM_LENGTHS:
+        found.update(_CUE_STEMS.get(word[:length], ()))
     return frozenset(found)
 
 
@@ -1494,7 +1568,9 @@ def _read_nouns(text: str, sentence: tuple[int, int]) -> list[tuple[int, str]]:
     lowered = [w.group().lower() for w in words]
     found: list[tuple[int, str]] = []
     for i, word in enumerate(words):
-        noun = _NOUNS.get(" ".join(lowered[i : i + 2])) or _NOUNS.get(lowered[i])
+        # Only the first word of a form of several words starts a two-word noun.
+        pair = " ".join(lowered[i : i + 2]) if lowered[i] in _NOUN_PREFIXES else None
+        noun = (pair and _NOUNS.get(pair)) or _NOUNS.get(lowered[i])
         if noun is not None and noun not in {"nights", "countries", "ports"}:
             found.append((word.start(), noun))
     return found
@@ -1502,17 +1578,16 @@ def _read_nouns(text: str, sentence: tuple[int, int]) -> list[tuple[int, str]]:
 
 def _sentence_noun(doc: _Doc, sentence: tuple[int, int], pos: int) -> str | None:
     """The lexicon noun of the sentence nearest to ``pos``, preferring one before it."""
-    before: str | None = None
-    for start, noun in doc.nouns_of(sentence):
-        if start >= pos:
-            return before or noun
-        before = noun
-    return before
+    nouns = doc.nouns_of(sentence)  # by offset: the last one before ``pos``, else the first
+    before = bisect.bisect_left(nouns, pos, key=lambda found: found[0])
+    if before:
+        return nouns[before - 1][1]
+    return nouns[0][1] if nouns else None
 
 
-def _number_of(doc: _Doc, sentence: tuple[int, int]) -> str | None:
+def _read_number_of(text: str, sentence: tuple[int, int]) -> str | None:
     """ "the number of migrants ... has fallen to 150" -> migrants."""
-    match = _NUMBER_OF.search(doc.text, sentence[0], sentence[1])
+    match = _NUMBER_OF.search(text, sentence[0], sentence[1])
     if match is None:
         return None
     words = match.group("noun").lower().split()
@@ -1547,7 +1622,7 @@ def _previous_noun(d: _Draft, drafts: list[_Draft], people: bool = False) -> str
 
 def _count_subject(doc: _Doc, d: _Draft, a: _Around, drafts: list[_Draft]) -> str | None:
     """Subject of a count; sets ``d.bare`` when no counted noun follows the number."""
-    sentence = doc.sentence_of(d.start)
+    sentence = d.sentence
     noun = a.noun() if d.tail == a.n.end else _noun_at(doc, d.tail)
     if noun is not None:
         return _with_outcome(doc, d, noun)
@@ -1560,13 +1635,13 @@ def _count_subject(doc: _Doc, d: _Draft, a: _Around, drafts: list[_Draft]) -> st
         return _WEAK
     if d.spelled and verb:
         # "Two were treated for cuts": people of the sentences before.
-        noun = _number_of(doc, sentence) or _previous_noun(d, drafts, people=True)
+        noun = doc.number_of(sentence) or _previous_noun(d, drafts, people=True)
         return _with_outcome(doc, d, noun or "people")
     if d.period is not None and "attempt" in doc.cues_of(sentence):
         return "attempts"
     noun = (
         _group_before(a.before)
-        or _number_of(doc, sentence)
+        or doc.number_of(sentence)
         or _sentence_noun(doc, sentence, d.start)
         or _previous_noun(d, drafts)
     )
@@ -1581,7 +1656,7 @@ def _with_outcome(doc: _Doc, d: _Draft, noun: str) -> str:
         return noun
     # A plain substring test first: the regex is costly and deaths are rare.
     window = doc.text[d.tail : d.tail + 70].lower()
-    if any(stem in window for stem in _DEATH_STEMS) and _DEATH_AFTER.match(doc.text, d.tail):
+    if _contains_any(window, _DEATH_STEMS) and _DEATH_AFTER.match(doc.text, d.tail):
         return "people (deaths)"
     return noun
 
@@ -1589,7 +1664,7 @@ def _with_outcome(doc: _Doc, d: _Draft, noun: str) -> str:
 def _money_subject(doc: _Doc, sentence: tuple[int, int]) -> str:
     cues = doc.cues_of(sentence)
     for subject, needed in _MONEY_CUES:
-        if all(cue in cues for cue in needed):
+        if cues.issuperset(needed):
             return subject
     return "money"
 
@@ -1616,7 +1691,7 @@ def _duration_subject(doc: _Doc, sentence: tuple[int, int]) -> str:
 
 def _percent_subject(doc: _Doc, d: _Draft, sentence: tuple[int, int]) -> str:
     text = doc.text
-    of = re.match(r"[ \u00a0]+(?:of|des|du|de|van|der)\b", text[d.end : d.end + 8], _I)
+    of = _SHARE_OF.match(text[d.end : d.end + 8])
     noun = _noun_at(doc, d.end) if of else None
     if noun is not None:
         return f"share of {noun}"
@@ -1634,7 +1709,7 @@ _WEIGHTS: Final = frozenset({"kg", "t"})
 
 
 def _measure_subject(doc: _Doc, d: _Draft) -> str:
-    sentence = doc.sentence_of(d.start)
+    sentence = d.sentence
     unit = d.unit or "count"
     if unit.isupper():
         return _money_subject(doc, sentence)
@@ -1653,7 +1728,7 @@ def _measure_subject(doc: _Doc, d: _Draft) -> str:
 
 
 def _loose_period(doc: _Doc, d: _Draft) -> str | None:
-    sentence_end = doc.sentence_of(d.start)[1]
+    sentence_end = d.sentence[1]
     end = min(sentence_end, d.end + 60)
     window = doc.text[d.end : end].lower()
     if _PERIOD_WORDS.isdisjoint(window.replace(",", " ").replace(".", " ").split()):
@@ -1688,7 +1763,7 @@ def _partner_excluded(doc: _Doc, i: int) -> int:
     return i + 1
 
 
-def _frames_other_figure(doc: _Doc, d: _Draft, a: _Around, drafts: list[_Draft]) -> bool:
+def _frames_other_figure(d: _Draft, a: _Around, drafts: list[_Draft]) -> bool:
     """ "£476m over three years", "7 000 personnes en 48 heures": a period framing a figure.
 
     It frames a count, sum or share just before it in the sentence; after a distance it is a
@@ -1696,7 +1771,7 @@ def _frames_other_figure(doc: _Doc, d: _Draft, a: _Around, drafts: list[_Draft])
     """
     if d.unit not in _DURATION_SECONDS or not a.before.follows(_FRAME_WORDS):
         return False
-    sentence_start = doc.sentence_of(d.start)[0]
+    sentence_start = d.sentence[0]
     return any(
         p.start >= sentence_start
         and d.start - p.end <= 80
@@ -1712,7 +1787,8 @@ def _read_figure(doc: _Doc, i: int, drafts: list[_Draft]) -> tuple[_Draft | None
     if _excluded(a):
         return None, _partner_excluded(doc, i)
     low = _read_quantity(doc, i, a)
-    draft = _Draft(low.start, low.end, low.value, None, low.unit, low.end, a.n.spelled)
+    sentence = doc.sentence_of(low.start)
+    draft = _Draft(low.start, low.end, low.value, None, low.unit, low.end, a.n.spelled, sentence)
     after = low.after
     found = _read_range(doc, low, a.before)
     if isinstance(found, _Score):
@@ -1721,9 +1797,10 @@ def _read_figure(doc: _Doc, i: int, drafts: list[_Draft]) -> tuple[_Draft | None
         high, start = found
         value = _range_low(doc, i, low, high)
         unit = high.unit or low.unit
-        draft = _Draft(start, high.end, value, high.value, unit, high.end, a.n.spelled)
+        sentence = doc.sentence_of(start)
+        draft = _Draft(start, high.end, value, high.value, unit, high.end, a.n.spelled, sentence)
         after = high.after
-    if _frames_other_figure(doc, draft, a, drafts):
+    if _frames_other_figure(draft, a, drafts):
         return None, after
     rate = _rate_at(doc, draft.end)
     if rate is not None:
@@ -1744,14 +1821,15 @@ def _read_drafts(doc: _Doc) -> list[_Draft]:
 
 def _with_spelled_durations(doc: _Doc, drafts: list[_Draft]) -> list[_Draft]:
     """Add durations said without a number: "half an hour", "een kwartier", "media hora"."""
-    lowered = doc.text.lower()
-    if not any(stem in lowered for stem in _SPELLED_DURATION_STEMS):
-        return drafts  # a plain substring test first: such phrases are rare
+    lowered = doc.lowered
+    if not _has_spelled_duration_stem(lowered):
+        return drafts  # plain substring tests first: such phrases are rare
     extra: list[_Draft] = []
     for match in _SPELLED_DURATION.finditer(lowered):
         minutes = float(_SPELLED_DURATIONS[" ".join(match.group().split())])
-        draft = _Draft(match.start(), match.end(), minutes, None, "min", match.end(), True)
-        draft.subject = _duration_subject(doc, doc.sentence_of(match.start()))
+        sentence = doc.sentence_of(match.start())
+        draft = _Draft(match.start(), match.end(), minutes, None, "min", match.end(), True, sentence)
+        draft.subject = _duration_subject(doc, sentence)
         extra.append(draft)
     if not extra:
         return drafts
@@ -1763,21 +1841,44 @@ def _with_spelled_durations(doc: _Doc, drafts: list[_Draft]) -> list[_Draft]:
     return kept
 
 
-def _port_for(doc: _Doc, start: int, end: int, ports: Sequence[PortMention]) -> str | None:
-    """The port of the figure's sentence closest to it, preferring one after "at", "in"…"""
-    s0, s1 = doc.sentence_of(start)
-    candidates = [p for p in ports if p.start >= s0 and p.end <= s1]
-    if not candidates:
-        return None
+def _has_spelled_duration_stem(lowered: str) -> bool:
+    return any(
+        _contains_any(lowered, stems)
+        for hour, stems in _SPELLED_DURATION_STEMS.items()
+        if hour in lowered
+    )
+
+
+def _contains_any(text: str, parts: Sequence[str]) -> bool:
+    """Whether one of ``parts`` is in ``text`` (a plain loop: cheaper than ``any`` here)."""
+    for part in parts:  # noqa: SIM110
+        if part in text:
+            return True
+    return False
+
+
+def _port_choices(doc: _Doc, sentence: tuple[int, int]) -> list[PortMention]:
+    """The port mentions of a sentence, only those after "at", "in"… when there are some."""
+    s0, s1 = sentence
+    candidates = [p for p in doc.ports if p.start >= s0 and p.end <= s1]
     text = doc.text
     preferred = [
         p for p in candidates if _PORT_PREFERRED.search(text, max(0, p.start - 20), p.start)
     ]
+    return preferred or candidates
+
+
+def _port_for(doc: _Doc, d: _Draft) -> str | None:
+    """The port of the figure's sentence closest to it, preferring one after "at", "in"…"""
+    choices = doc.port_choices_of(d.sentence)
+    if len(choices) < 2:
+        return choices[0].name if choices else None
+    start, end = d.start, d.end
 
     def distance(p: PortMention) -> int:
         return start - p.end if p.end <= start else max(0, p.start - end)
 
-    return min(preferred or candidates, key=distance).name
+    return min(choices, key=distance).name
 
 
 def extract_figures(
@@ -1790,9 +1891,12 @@ def extract_figures(
     the port mentions already found in the same text; they set each figure's ``port``.
     """
     langs = languages_for(text, lang)
-    numbers = find_numbers(text, langs)
+    lowered = text.lower()
+    numbers = find_numbers(text, langs, lowered=lowered)
     spans = sentence_spans(text)
-    doc = _Doc(text, langs, numbers, spans, [s for s, _ in spans], [n.start for n in numbers])
+    sentence_starts = [s for s, _ in spans]
+    number_starts = [n.start for n in numbers]
+    doc = _Doc(text, lowered, langs, numbers, spans, sentence_starts, number_starts, ports)
     drafts = _read_drafts(doc)
     _link_previous(doc, drafts)
     seen: set[str] = set()
@@ -1811,7 +1915,7 @@ def extract_figures(
                 value_max=d.value_max,
                 unit=d.unit or "count",
                 subject=d.subject or "things",
-                port=_port_for(doc, d.start, d.end, ports),
+                port=_port_for(doc, d),
                 previous=d.previous,
             )
         )

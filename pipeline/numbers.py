@@ -31,7 +31,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from typing import Final
 
 from text_to_num import text2num
@@ -43,6 +43,7 @@ __all__ = [
     "guess_language",
     "languages_for",
     "parse_number",
+    "trie_pattern",
 ]
 
 #: Languages whose number words are read, in the order they are tried when none is known.
@@ -149,7 +150,7 @@ _VAGUE_BEFORE: Final = re.compile(
 _Trie = dict[str, "_Trie"]
 
 
-def _trie_pattern(words: Iterable[str]) -> str:
+def trie_pattern(words: Iterable[str]) -> str:
     """A regex alternation of ``words`` factored as a character trie.
 
     Python's ``re`` tries alternatives one by one; factoring common prefixes keeps the scan
@@ -195,9 +196,9 @@ def _spelled_regex(langs: Sequence[str]) -> re.Pattern[str]:
     words = [w for lang in langs for w in _WORDS.get(lang, ())]
     # Unit words are found too, to read the article before them ("a mile" = 1).
     words += list(_COLLECTIVES) + list(_HALVES) + list(_ARTICLE_UNITS)
-    alternatives = [_trie_pattern(words)]
+    alternatives = [trie_pattern(words)]
     alternatives += [
-        f"(?:{_trie_pattern(_MORPHEMES[lang])})++" for lang in langs if lang in _MORPHEMES
+        f"(?:{trie_pattern(_MORPHEMES[lang])})++" for lang in langs if lang in _MORPHEMES
     ]
     # Atomic, each alternative ends at a word boundary: no backtracking into a word.
     word = "(?>" + "|".join(f"{alt}(?!\\w)" for alt in alternatives) + ")"
@@ -256,7 +257,7 @@ def _spelled_value(
     return _text2num(words, langs)
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)  # not frozen: built for every number word, and frozen init is slower
 class _Word:
     start: int
     end: int
@@ -364,9 +365,9 @@ def _plain_value(phrase: str, langs: Sequence[str]) -> float | None:
     return None
 
 
-def _spelled_numbers(text: str, langs: Sequence[str]) -> list[Number]:
+def _spelled_numbers(text: str, langs: Sequence[str], lowered: str) -> list[Number]:
+    """Numbers in words; ``lowered`` is ``text.lower()``."""
     regex = _SPELLED_BY_LANGS.get(tuple(langs), _SPELLED_ALL)
-    lowered = text.lower()
     if len(lowered) != len(text):
         # A few characters change length when lower-cased ("İ"); keep offsets exact.
         lowered = "".join(c if len(c.lower()) != 1 else c.lower() for c in text)
@@ -392,7 +393,10 @@ def _spelled_numbers(text: str, langs: Sequence[str]) -> list[Number]:
             for w in _WORD_SPLIT.finditer(lowered, start, end)
         ]
         found.extend(_read_words(lowered, phrase_start, words, langs, article))
-    return [replace(n, start=n.start - 1, end=n.end - 1) for n in found]
+    # Offsets back into ``text`` (a plain constructor: ``dataclasses.replace`` is much slower).
+    return [
+        Number(n.start - 1, n.end - 1, n.value, n.spelled, n.scale, n.collective) for n in found
+    ]
 
 
 def _read_words(
@@ -475,7 +479,6 @@ def _scale_of(words: Sequence[_Word]) -> float:
 
 _SPACES: Final = "\u00a0\u202f\u2009 "
 _DIGITS: Final = re.compile(
-    # The look-ahead first lets ``re`` skip to digits quickly.
     r"(?=[\d+])(?<![\w.,])(?:"
     # Thousands groups: "5,000", "5.000", "5 000", "50, 597", "1,234,567.89".
     rf"(?P<grouped>\d{{1,3}}(?:(?:[{_SPACES}]|,[ \u00a0]?|\.)\d{{3}})+(?:[.,]\d+)?(?!\d))"
@@ -486,6 +489,10 @@ _DIGITS: Final = re.compile(
     r"|(?P<plain>\d+(?:[.,]\d+)?)"
     r")"
 )
+# Where digits may start. ``re`` skips quickly to a character of a set, but tries a pattern
+# that starts with a look-around (``_DIGITS``) at every position: ``_find_digits`` looks for
+# these first and tries ``_DIGITS`` only there.
+_DIGITS_START: Final = re.compile(r"[\d+]")
 _THOUSAND, _MILLION, _BILLION, _TRILLION = 1e3, 1e6, 1e9, 1e12
 _SUFFIXES: Final[dict[str, float]] = {
     "k": _THOUSAND, "thousand": _THOUSAND, "mille": _THOUSAND, "duizend": _THOUSAND,
@@ -502,10 +509,13 @@ _SUFFIXES: Final[dict[str, float]] = {
 # "k" and "b" only glued to the digits ("50k", "$1.5b"); words after an optional space.
 _SUFFIX: Final = re.compile(
     r"(?:(?P<glued>[kKbB])|[ \u00a0]?(?P<word>"
-    + _trie_pattern(w for w in _SUFFIXES if len(w) > 1)
+    + trie_pattern(w for w in _SUFFIXES if len(w) > 1)
     + r"))(?!\w)",
     re.IGNORECASE,
 )
+# Every magnitude after digits starts with one of these (lower-cased): a cheap test before
+# ``_SUFFIX``, since most numbers are followed by a space and some other word.
+_SUFFIX_INITIALS: Final = frozenset(w[0] for w in _SUFFIXES)
 # "billion" is 10^12 in the long-scale languages.
 _LONG_SCALE: Final = frozenset({"fr", "nl", "es", "de"})
 _MONTH_BEFORE: Final = re.compile(
@@ -515,6 +525,7 @@ _MONTH_BEFORE: Final = re.compile(
 )
 _LIST_AFTER: Final = re.compile(r"\s*(?:,|and|or|et|ou|en|of|y|o|und)\s*\d", re.IGNORECASE)
 _LIST_BEFORE: Final = re.compile(r"\d\s*,\s*\Z")
+_BLANKS: Final = re.compile(r"\s+")
 
 
 def _digits_value(raw: str) -> float | None:
@@ -559,11 +570,21 @@ def _split_grouping(text: str, match: re.Match[str]) -> bool:
     return False
 
 
+def _find_digits(text: str, pos: int) -> re.Match[str] | None:
+    """``_DIGITS.search(text, pos)``, tried only where digits or a plus sign are."""
+    while (mark := _DIGITS_START.search(text, pos)) is not None:
+        match = _DIGITS.match(text, mark.start())
+        if match is not None:
+            return match
+        pos = mark.start() + 1  # "A16", "Covid19": digits inside a word
+    return None
+
+
 def _digit_numbers(text: str, langs: Sequence[str]) -> list[Number]:
     found: list[Number] = []
     pos = 0
     while True:
-        match = _DIGITS.search(text, pos)
+        match = _find_digits(text, pos)
         if match is None:
             return found
         pos = match.end()
@@ -586,11 +607,14 @@ def _read_suffix(text: str, end: int, langs: Sequence[str]) -> tuple[float, int]
     following = text[end : end + 1]
     if not following or not (following.isalpha() or following in " \u00a0"):
         return 1.0, end  # "5,000," or "5,000." : nothing to read
+    initial = text[end + 1 : end + 2] if following in " \u00a0" else following
+    if initial.lower() not in _SUFFIX_INITIALS:
+        return 1.0, end  # "5,000 migrants"
     suffix = _SUFFIX.match(text, end)
     if suffix is None:
         return 1.0, end
     word = (suffix.group("glued") or suffix.group("word")).lower()
-    word = re.sub(r"\s+", " ", word)
+    word = _BLANKS.sub(" ", word)
     if word == "mil" and "es" not in langs:
         return 1.0, end
     scale = _SUFFIXES[word]
@@ -642,9 +666,16 @@ def languages_for(text: str, lang: str | None) -> tuple[str, ...]:
 # --- public -----------------------------------------------------------------------------------
 
 
-def find_numbers(text: str, langs: Sequence[str] = LANGUAGES) -> list[Number]:
-    """Every number written in ``text``, in digits or in words of ``langs``, by start offset."""
-    numbers = _digit_numbers(text, langs) + _spelled_numbers(text, langs)
+def find_numbers(
+    text: str, langs: Sequence[str] = LANGUAGES, *, lowered: str | None = None
+) -> list[Number]:
+    """Every number written in ``text``, in digits or in words of ``langs``, by start offset.
+
+    ``lowered`` is ``text.lower()``, when the caller has it already.
+    """
+    if lowered is None:
+        lowered = text.lower()
+    numbers = _digit_numbers(text, langs) + _spelled_numbers(text, langs, lowered)
     # Longest first at equal start; a number inside another ("mil millones" in "3 mil
     # millones") is dropped.
     numbers.sort(key=lambda n: (n.start, -n.end))

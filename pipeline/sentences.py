@@ -47,6 +47,7 @@ _CANDIDATE = re.compile(r"(?P<punct>[.!?…]+[\"'”’»)\]]*)(?=\s|\Z)\s*|\n\s
 # tries a pattern that starts with an alternation (``_CANDIDATE``) at every position: finding
 # these first and matching only there is several times cheaper.
 _CANDIDATE_START = re.compile(r"[.!?…\n]")
+_STOPS = re.compile(r"[.!?…]+")
 
 
 def sentence_spans(text: str) -> list[tuple[int, int]]:
@@ -81,7 +82,11 @@ def _candidates(text: str) -> Iterator[re.Match[str]]:
     while (mark := _CANDIDATE_START.search(text, pos)) is not None:
         match = _CANDIDATE.match(text, mark.start())
         if match is None:
-            pos = mark.start() + 1  # "5.000", "e.g": not followed by whitespace
+            # "5.000", "e.g", "...x": a run of stops not followed by whitespace. No candidate
+            # starts later in the run either: skipping it keeps a long run ("......") linear.
+            stops = _STOPS.match(text, mark.start())
+            assert stops is not None  # only a stop fails to start a candidate
+            pos = stops.end()
         else:
             yield match
             pos = match.end()

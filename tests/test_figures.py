@@ -628,6 +628,16 @@ def test_a_megabyte_of_nothing_but_figures_is_still_read_in_linear_time() -> Non
     assert time.perf_counter() - started < 60
 
 
+def test_a_long_text_that_is_one_sentence_is_still_read_in_linear_time() -> None:
+    # Junk without full stops: every bare number looks through the same huge sentence.
+    text = " ".join(f"there were {100 + i % 900} in the end" for i in range(20_000))
+    started = time.perf_counter()
+    assert extract_figures(text, "en") == []
+    bare = " ".join(f"boats, {100 + i % 900} in the end" for i in range(20_000))
+    assert len(extract_figures(bare, "en")) == 900  # each wording once: all of them boats
+    assert time.perf_counter() - started < 60  # generous: a few seconds on a quiet machine
+
+
 def test_empty_and_numberless_texts_have_no_figures() -> None:
     assert extract_figures("") == []
     assert extract_figures("No numbers here at all.") == []

@@ -103,3 +103,12 @@ def test_a_five_megabyte_text_is_split_in_linear_time() -> None:
     spans = sentence_spans(text)
     assert spans[-1][1] == len(text)
     assert time.perf_counter() - started < 30  # generous: a few seconds on a loaded machine
+
+
+def test_a_long_run_of_full_stops_is_split_in_linear_time() -> None:
+    # No boundary inside a run of stops glued to a word, and no retrying of the run at each stop.
+    text = "Wait" + "." * 300_000 + "x and more. End."
+    started = time.perf_counter()
+    spans = sentence_spans(text)
+    assert spans == [(0, text.index("End")), (text.index("End"), len(text))]
+    assert time.perf_counter() - started < 30  # generous: well under a second unloaded
