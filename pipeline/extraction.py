@@ -36,12 +36,6 @@ __all__ = [
 #: Less extracted text than this is not an article (an app shell, a consent wall, a stub).
 MIN_TEXT_CHARS = 80
 
-# htmldate's format with time; a date-only page comes back as midnight without an offset.
-_DATE_PARAMS = {
-    "outputformat": "%Y-%m-%dT%H:%M:%S%z",
-    "extensive_search": True,
-    "original_date": True,
-}
 _LANG_RE = re.compile(r"[A-Za-z]{2,3}")
 
 
@@ -109,8 +103,10 @@ def extract_article(
         return summary_article(
             url, feed_item, final_url=final, canonical=canonical, language=language
         )
-    title = document.title or (feed_item.title if feed_item else "")
-    published = _iso_date(document.date)
+    title = _page_title(tree) or (feed_item.title if feed_item else "")
+    published = _page_date(tree) or (feed_item.published if feed_item else None)
+    if published is None:
+        published = _iso_date(_searched_date(tree))
     return Article(
         url=url,
         final_url=final,
@@ -172,12 +168,71 @@ def _extract(tree: HtmlElement, final_url: str) -> trafilatura.settings.Document
             include_tables=False,
             include_links=False,
             include_images=False,
-            with_metadata=True,
-            date_extraction_params=_DATE_PARAMS,
+            # Title and date are read from the page's own tags (below) at a fraction of the
+            # cost: trafilatura's metadata pass took more than half of the extraction time.
+            with_metadata=False,
         )
     except (ValueError, TypeError, etree.LxmlError, RecursionError):
         return None
     return document if isinstance(document, trafilatura.settings.Document) else None
+
+
+_TITLE_KEYS = ("og:title", "twitter:title", "dc.title")
+_DATE_KEYS = (
+    "article:published_time", "og:published_time", "datepublished", "pubdate", "publishdate",
+    "publish-date", "date", "dc.date", "dc.date.issued", "dcterms.created", "parsely-pub-date",
+    "sailthru.date",
+)  # fmt: skip
+_TITLE_SUFFIX = re.compile(r"\s+[|–—-]\s+[^|–—-]{2,40}$")
+
+
+def _meta(tree: HtmlElement, keys: tuple[str, ...]) -> str | None:
+    """The content of the first meta tag named by ``keys`` (in their order of preference)."""
+    found: dict[str, str] = {}
+    for meta in tree.iter("meta"):
+        key = (meta.get("property") or meta.get("name") or meta.get("itemprop") or "").lower()
+        content = (meta.get("content") or "").strip()
+        if key in keys and content:
+            found.setdefault(key, content)
+    return next((found[k] for k in keys if k in found), None)
+
+
+def _page_title(tree: HtmlElement) -> str | None:
+    """og:title, else <title> without its " | Site" suffix, else the first <h1>."""
+    title = _meta(tree, _TITLE_KEYS)
+    if not title:
+        node = tree.find(".//title")
+        text = node.text_content().strip() if node is not None else ""
+        title = _TITLE_SUFFIX.sub("", text) if text else None
+    if not title:
+        heading = tree.find(".//h1")
+        title = heading.text_content().strip() if heading is not None else None
+    return " ".join(title.split()) if title else None
+
+
+def _page_date(tree: HtmlElement) -> str | None:
+    """The publication date from meta tags or the first <time datetime>, as ISO 8601."""
+    value = _meta(tree, _DATE_KEYS)
+    if value is None:
+        node = tree.find(".//time[@datetime]")
+        value = node.get("datetime") if node is not None else None
+    return _iso_date(value)
+
+
+def _searched_date(tree: HtmlElement) -> str | None:
+    """Last resort, when neither the page's tags nor the feed give a date: htmldate's search."""
+    try:
+        from htmldate import find_date
+
+        found = find_date(
+            tree,
+            extensive_search=True,
+            original_date=True,
+            outputformat="%Y-%m-%dT%H:%M:%S%z",
+        )
+    except (ValueError, TypeError, etree.LxmlError):
+        return None
+    return found if isinstance(found, str) else None
 
 
 def _canonical_link(tree: HtmlElement) -> str | None:
@@ -207,6 +262,14 @@ def _language(tree: HtmlElement) -> str | None:
 def _iso_date(value: str | None) -> str | None:
     if not value:
         return None
+    try:
+        parsed_iso = datetime.fromisoformat(value.strip())
+    except ValueError:
+        parsed_iso = None
+    if parsed_iso is not None:
+        if parsed_iso.tzinfo is None and parsed_iso.time() == datetime.min.time():
+            return parsed_iso.date().isoformat()
+        return parsed_iso.isoformat()
     for fmt in ("%Y-%m-%dT%H:%M:%S%z", "%Y-%m-%dT%H:%M:%S", "%Y-%m-%d"):
         try:
             parsed = datetime.strptime(value, fmt)
