@@ -105,8 +105,6 @@ def extract_article(
         )
     title = _page_title(tree) or (feed_item.title if feed_item else "")
     published = _page_date(tree) or (feed_item.published if feed_item else None)
-    if published is None:
-        published = _iso_date(_searched_date(tree))
     return Article(
         url=url,
         final_url=final,
@@ -217,22 +215,6 @@ def _page_date(tree: HtmlElement) -> str | None:
         node = tree.find(".//time[@datetime]")
         value = node.get("datetime") if node is not None else None
     return _iso_date(value)
-
-
-def _searched_date(tree: HtmlElement) -> str | None:
-    """Last resort, when neither the page's tags nor the feed give a date: htmldate's search."""
-    try:
-        from htmldate import find_date
-
-        found = find_date(
-            tree,
-            extensive_search=True,
-            original_date=True,
-            outputformat="%Y-%m-%dT%H:%M:%S%z",
-        )
-    except (ValueError, TypeError, etree.LxmlError):
-        return None
-    return found if isinstance(found, str) else None
 
 
 def _canonical_link(tree: HtmlElement) -> str | None:

@@ -1828,7 +1828,9 @@ def _with_spelled_durations(doc: _Doc, drafts: list[_Draft]) -> list[_Draft]:
     for match in _SPELLED_DURATION.finditer(lowered):
         minutes = float(_SPELLED_DURATIONS[" ".join(match.group().split())])
         sentence = doc.sentence_of(match.start())
-        draft = _Draft(match.start(), match.end(), minutes, None, "min", match.end(), True, sentence)
+        draft = _Draft(
+            match.start(), match.end(), minutes, None, "min", match.end(), True, sentence
+        )
         draft.subject = _duration_subject(doc, sentence)
         extra.append(draft)
     if not extra:
