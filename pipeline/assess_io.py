@@ -14,7 +14,7 @@ from typing import Any
 from pipeline.assessment import Assessment, Assessor
 from pipeline.errors import InputError
 
-__all__ = ["ArticleInput", "assess_lines", "explain", "json_object", "parse_line"]
+__all__ = ["ArticleInput", "assess_lines", "explain", "json_object", "parse_line", "read_articles"]
 
 #: A line longer than this is refused unread (a 5 MB text fits; a runaway file does not).
 MAX_LINE_BYTES = 16 * 1024 * 1024
@@ -77,17 +77,24 @@ def _id_of(raw: bytes) -> Any:
     return record.get("id") if record else None
 
 
-def assess_lines(
-    lines: Iterable[bytes], assessor: Assessor
-) -> Iterator[tuple[ArticleInput | None, Assessment | None, dict[str, Any]]]:
-    """(input, assessment, output) per non-blank line; a bad line yields (None, None, error)."""
+def read_articles(lines: Iterable[bytes]) -> Iterator[tuple[int, bytes, ArticleInput | InputError]]:
+    """(line number, raw line, article or the error naming what is wrong) per non-blank line."""
     for number, raw in enumerate(lines, start=1):
         if not raw.strip():
             continue
         try:
-            article = parse_line(raw.rstrip(b"\r\n"), number)
+            yield number, raw, parse_line(raw.rstrip(b"\r\n"), number)
         except InputError as exc:
-            yield None, None, {"id": _id_of(raw), "error": str(exc)}
+            yield number, raw, exc
+
+
+def assess_lines(
+    lines: Iterable[bytes], assessor: Assessor
+) -> Iterator[tuple[ArticleInput | None, Assessment | None, dict[str, Any]]]:
+    """(input, assessment, output) per non-blank line; a bad line yields (None, None, error)."""
+    for _, raw, article in read_articles(lines):
+        if isinstance(article, InputError):
+            yield None, None, {"id": _id_of(raw), "error": str(article)}
             continue
         assessment = assessor.assess(article.text, article.title, article.lang)
         yield article, assessment, assessment.to_json(article.id)

@@ -193,15 +193,21 @@ def test_article_text_cannot_ping_or_inject_headers(
 # ------------------------------------------------------------------ through real workers
 
 
-@pytest.mark.slow
-def test_ten_deliver_tasks_for_one_finding_through_workers_post_once(
-    tmp_path: Path, redis_server: RedisServer, redis_client: redis.Redis
-) -> None:
+def slack_config(tmp_path: Path) -> Path:
+    """The shipped configuration with one Slack channel whose webhook is in PW_TEST_SLACK."""
     config = tmp_path / "config"
     shutil.copytree(SHIPPED_CONFIG, config)
     (config / "channels.yaml").write_text(
         "channels:\n  ops-slack:\n    kind: slack\n    webhook_url_env: PW_TEST_SLACK\n"
     )
+    return config
+
+
+@pytest.mark.slow
+def test_ten_deliver_tasks_for_one_finding_through_workers_post_once(
+    tmp_path: Path, redis_server: RedisServer, redis_client: redis.Redis
+) -> None:
+    config = slack_config(tmp_path)
     with RecordingReceiver([500]) as hook:
         env = portwatch_env(redis_server.url(0), config, PW_TEST_SLACK=hook.webhook_url)
         finding_id = record(Store(redis_client), finding(), ["ops-slack"])
@@ -224,11 +230,7 @@ def test_ten_deliver_tasks_for_one_finding_through_workers_post_once(
 def test_worker_waits_retry_after_before_retrying_a_429(
     tmp_path: Path, redis_server: RedisServer, redis_client: redis.Redis
 ) -> None:
-    config = tmp_path / "config"
-    shutil.copytree(SHIPPED_CONFIG, config)
-    (config / "channels.yaml").write_text(
-        "channels:\n  ops-slack:\n    kind: slack\n    webhook_url_env: PW_TEST_SLACK\n"
-    )
+    config = slack_config(tmp_path)
     with RecordingReceiver([Reply.retry_after(3), 200]) as hook:
         env = portwatch_env(redis_server.url(0), config, PW_TEST_SLACK=hook.webhook_url)
         finding_id = record(Store(redis_client), finding(), ["ops-slack"])

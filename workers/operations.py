@@ -11,7 +11,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from pipeline.assess_io import json_object, parse_line
+from pipeline.assess_io import json_object, read_articles
 from pipeline.assessment import Assessor
 from pipeline.config import PortwatchConfig
 from pipeline.discovery import ArticleSeen, discover
@@ -153,13 +153,9 @@ def backtest(config: PortwatchConfig, lines: Iterable[bytes]) -> Iterator[dict[s
     assessor = Assessor.from_config(config)
     start = time.time()
     with throwaway_redis() as store:
-        for number, raw in enumerate(lines, start=1):
-            if not raw.strip():
-                continue
-            try:
-                article = parse_line(raw.rstrip(b"\r\n"), number)
-            except InputError as exc:
-                yield {"line": number, "error": str(exc)}
+        for number, raw, article in read_articles(lines):
+            if isinstance(article, InputError):
+                yield {"line": number, "error": str(article)}
                 continue
             extra = json_object(raw) or {}
             now = float(extra.get("at") or start + 60 * number)
