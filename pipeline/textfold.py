@@ -30,10 +30,28 @@ class _FoldTable(dict[int, str]):
 
 _TABLE = _FoldTable()
 _ASCII_SPACE = str.maketrans("\t\n\r\x0b\x0c", "     ")
+# ASCII characters whose fold is not their lower case (the table makes them spaces or quotes).
+_ASCII_SPECIAL = "\t\n\r\x0b\x0c\x1c\x1d\x1e\x1f`"
+_ASCII_BYTES = bytes(range(128))
 
 
 def fold(text: str) -> str:
     """``text`` lower-cased, without accents, whitespace as spaces — same length, same offsets."""
     if text.isascii():
         return text.lower().translate(_ASCII_SPACE)
-    return text.translate(_TABLE)
+    # ``translate`` looks every character up in the table, which is slow for a whole article;
+    # a text has only a few distinct characters to fold: replace each, then lower-case the rest
+    # (every folded character is already lower case).
+    mapping = {char: _TABLE[ord(char)] for char in (*_ASCII_SPECIAL, *_non_ascii(text))}
+    if any(mapping.get(folded, folded) != folded for folded in mapping.values()):
+        return text.translate(_TABLE)  # a character whose fold folds again ("῾´")
+    for char, folded in mapping.items():
+        if char != folded:
+            text = text.replace(char, folded)
+    return text.lower()
+
+
+def _non_ascii(text: str) -> set[str]:
+    """The distinct non-ASCII characters of ``text`` (its UTF-8 bytes without the ASCII ones)."""
+    encoded = text.encode("utf-8", "surrogatepass")
+    return set(encoded.translate(None, _ASCII_BYTES).decode("utf-8", "surrogatepass"))
