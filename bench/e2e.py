@@ -319,6 +319,17 @@ def all_done(client: redis.Redis, keys: Sequence[str]) -> bool:
     return all(v == b"done" for v in client.mget(keys))
 
 
+def command_calls(after: dict[str, Any], before: dict[str, Any]) -> dict[str, int]:
+    """Redis commands run between two ``INFO commandstats`` readings, by command."""
+    calls = {}
+    for key, stats in after.items():
+        name = key.removeprefix("cmdstat_")
+        done = int(stats["calls"]) - int(before.get(key, {}).get("calls", 0))
+        if done:
+            calls[name] = done
+    return calls
+
+
 def wait_ready(log_path: Path, timeout: float = 60.0) -> None:
     if not wait_until(lambda: b" ready" in log_path.read_bytes(), timeout, 0.1):
         raise RuntimeError(f"worker not ready after {timeout:.0f}s; see {log_path}")
@@ -392,12 +403,14 @@ def measure(
             site.publish(batch)
             sent_before = len(slack.requests)
             findings_before = sum(1 for _ in client.scan_iter("pw:finding:*", count=1000))
+            commands_before = client.info("commandstats")
             cpu = CpuMeter(worker.pid, redis_server.process.pid)
             started = time.monotonic()
             app.send_task("portwatch.poll_feed", args=[FEED])
             finished = wait_until(lambda: all_done(client, keys), 600, 0.05)
             pipeline_seconds = time.monotonic() - started
             cpu_used = cpu.read()
+            redis_calls = command_calls(client.info("commandstats"), commands_before)
             if not finished:
                 raise RuntimeError(f"{articles} articles not processed within 600 s")
             log(f"pipeline: {articles} articles in {pipeline_seconds:.1f}s "
@@ -475,6 +488,11 @@ def measure(
         # CPU time, less sensitive to other load on the machine than wall-clock rates.
         "pipeline_worker_cpu_ms_per_article": round(1000 * cpu_used["worker"] / articles, 2),
         "pipeline_redis_cpu_ms_per_article": round(1000 * cpu_used["redis"] / articles, 2),
+        "redis_commands_per_article": round(sum(redis_calls.values()) / articles, 1),
+        "redis_commands_per_article_top": {
+            name: round(calls / articles, 1)
+            for name, calls in sorted(redis_calls.items(), key=lambda kv: -kv[1])[:12]
+        },
         "bare_extract_cpu_ms_per_article": round(1000 * median(bare_cpu), 2),
         "ratio_from_cpu_time": round(
             WORKERS / ((cpu_used["worker"] + cpu_used["redis"]) / articles) * median(bare_cpu), 3

@@ -13,12 +13,15 @@ from __future__ import annotations
 import hashlib
 import re
 from dataclasses import dataclass
+from functools import cache
 
 from datasketch import MinHash
 
 __all__ = ["DEFAULT_CLUSTER_POLICY", "ClusterPolicy", "band_keys", "story_signature"]
 
 _WORD = re.compile(r"\w+")
+#: The permutations' seed: fixed, so signatures stay comparable across processes and restarts.
+_SEED = 7
 
 
 @dataclass(frozen=True)
@@ -46,9 +49,22 @@ def story_signature(text: str, policy: ClusterPolicy = DEFAULT_CLUSTER_POLICY) -
         return None
     size = policy.shingle_words
     shingles = {" ".join(words[i : i + size]).encode() for i in range(len(words) - size + 1)}
-    signature = MinHash(num_perm=policy.num_perm, seed=7)
+    template = _template(policy.num_perm)
+    signature = MinHash(
+        num_perm=policy.num_perm,
+        seed=_SEED,
+        permutations=template.permutations,
+        scheme=template.scheme,
+    )
     signature.update_batch(list(shingles))
     return signature
+
+
+@cache
+def _template(num_perm: int) -> MinHash:
+    """An empty MinHash whose permutations every signature reuses (drawing them anew took
+    0.3 ms per article)."""
+    return MinHash(num_perm=num_perm, seed=_SEED)
 
 
 def band_keys(signature: MinHash, policy: ClusterPolicy = DEFAULT_CLUSTER_POLICY) -> list[bytes]:

@@ -567,7 +567,9 @@ def _duplicate_feed_names(located: Located) -> list[ConfigProblem]:
             continue
         if name in first:
             line = located.values[("feeds", first[name], "name")].line
-            message = f"duplicate feed name {name!r} (first used at line {line}), expected unique names"
+            message = (
+                f"duplicate feed name {name!r} (first used at line {line}), expected unique names"
+            )
             problems.append(located.problem(("feeds", i, "name"), message))
         first.setdefault(name, i)
     return problems

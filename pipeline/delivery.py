@@ -67,7 +67,6 @@ def deliver_finding(
     wait = store.take_token(channel, limit.interval, limit.burst, clock())
     if wait > 0:
         store.queue_for_digest(channel, finding_id)
-        store.mark_alert(finding_id, channel, "queued")
         return DeliveryOutcome("digested", flush_in=wait)
     return _send(store, notifier, channel, [finding_id], [Finding.from_json(data)], clock)
 

@@ -6,9 +6,9 @@ written only through ``Store``; every decision is one of ``pipeline.novelty``'s 
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from functools import partial
+from typing import Any
 
 from pipeline.assessment import Assessment
 from pipeline.clustering import DEFAULT_CLUSTER_POLICY, ClusterPolicy, band_keys, story_signature
@@ -67,9 +67,7 @@ def discover(
             tuple(other_outlets),
             story,
         )
-        found = _new_ports(context, assessment.mentions, store) + _new_figures(
-            context, assessment.figures, store
-        )
+        found = _new_findings(context, assessment.mentions, assessment.figures, store)
         if not (article.seeding and not watchlist.alert_on_first_poll):
             findings += found
     return findings
@@ -121,39 +119,85 @@ def _cluster(
     return cluster, others
 
 
-def _new_ports(context: _Context, mentions: Sequence[PortMention], store: Store) -> list[Finding]:
-    findings = []
+def _new_findings(
+    context: _Context, mentions: Sequence[PortMention], figures: Sequence[Figure], store: Store
+) -> list[Finding]:
+    """New ports, then new and changed figures, decided together against one watch-list's
+    memory: one read and one compare-and-set in Redis however many there are."""
+    watchlist = context.watchlist
+    ports = _port_candidates(mentions, watchlist)
+    facts = _fact_candidates(figures, watchlist.figures)
+    ports_key, facts_key = store.ports_key(watchlist.name), store.facts_key(watchlist.name)
+    fields = [(ports_key, name) for name in ports] + [(facts_key, f.fact_key) for _, f in facts]
+    if not fields:
+        return []
+
+    def decide(
+        old: Mapping[tuple[str, str], object],
+    ) -> tuple[dict[tuple[str, str], object], tuple[list[PortDecision], list[FactDecision]]]:
+        # Decided in order, each seeing the ones before: a fact twice in one article is new once.
+        memory = dict(old)
+        port_decisions = []
+        for name in ports:
+            old_port = _record(memory[ports_key, name])
+            port = decide_port(old_port, context.now, watchlist.lookback, context.source)
+            memory[ports_key, name] = port.record
+            port_decisions.append(port)
+        fact_decisions = []
+        for figure, fact in facts:
+            decision = decide_fact(
+                _record(memory[facts_key, fact.fact_key]),
+                fact,
+                figure.previous,
+                context.now,
+                watchlist.figures.min_relative_change,
+                context.source,
+            )
+            memory[facts_key, fact.fact_key] = decision.record
+            fact_decisions.append(decision)
+        return memory, (port_decisions, fact_decisions)
+
+    port_decisions, fact_decisions = store.update_fields(fields, decide)
+    findings = [
+        _port_finding(context, ports[name], decision)
+        for name, decision in zip(ports, port_decisions, strict=True)
+        if decision.is_new
+    ]
+    findings += [
+        _figure_finding(context, figure, fact, decision)
+        for (figure, fact), decision in zip(facts, fact_decisions, strict=True)
+        if decision.outcome != "same"
+    ]
+    unique: dict[str, Finding] = {}
+    for finding in findings:  # a fact stated twice is one finding (the first evidence)
+        unique.setdefault(finding.id, finding)
+    return list(unique.values())
+
+
+def _record(value: object) -> dict[str, Any] | None:
+    return value if isinstance(value, dict) else None
+
+
+def _port_candidates(
+    mentions: Sequence[PortMention], watchlist: WatchList
+) -> dict[str, PortMention]:
+    """Each port named outside the baseline, with its first mention."""
     first: dict[str, PortMention] = {}
     for mention in mentions:
-        first.setdefault(mention.name, mention)
-    lookback = context.watchlist.lookback
-    for name, mention in first.items():
-        if name in context.watchlist.baseline_ports:
-            continue
-        decision = store.update_field(
-            store.ports_key(context.watchlist.name),
-            name,
-            lambda old: _port_result(old, context.now, lookback, context.source),
-        )
-        if decision.is_new:
-            findings.append(
-                context.finding(
-                    kind="new_port",
-                    port=name,
-                    figure=None,
-                    previous=None,
-                    evidence=context.evidence(mention.start, mention.end),
-                    novelty_at=float(decision.record["first_seen"]),
-                )
-            )
-    return findings
+        if mention.name not in watchlist.baseline_ports:
+            first.setdefault(mention.name, mention)
+    return first
 
 
-def _port_result(
-    old: object, now: float, lookback: float, source: Source
-) -> tuple[object, PortDecision]:
-    decision = decide_port(old if isinstance(old, dict) else None, now, lookback, source)
-    return decision.record, decision
+def _port_finding(context: _Context, mention: PortMention, decision: PortDecision) -> Finding:
+    return context.finding(
+        kind="new_port",
+        port=mention.name,
+        figure=None,
+        previous=None,
+        evidence=context.evidence(mention.start, mention.end),
+        novelty_at=float(decision.record["first_seen"]),
+    )
 
 
 def _previous_values(figures: Sequence[Figure]) -> set[int]:
@@ -180,62 +224,38 @@ def _figure_matters(figure: Figure, rules: FigureRules) -> bool:
     return figure.unit in rules.units or any(word.lower() in subject for word in rules.subjects)
 
 
-def _new_figures(context: _Context, figures: Sequence[Figure], store: Store) -> list[Finding]:
-    findings = []
-    rules = context.watchlist.figures
+def _fact_candidates(
+    figures: Sequence[Figure], rules: FigureRules
+) -> list[tuple[Figure, FigureFact]]:
+    """The figures that can alert for this watch-list, as facts (earlier values left out)."""
     skipped = _previous_values(figures)
-    for figure in figures:
-        if figure.start in skipped:
-            continue
-        if not _figure_matters(figure, rules):
-            continue
-        fact = FigureFact(
-            figure.subject, figure.unit, figure.port, figure.value, figure.value_max, figure.text
-        )
-        decide = partial(
-            _fact_result,
-            fact=fact,
-            reported_previous=figure.previous,
-            context=context,
-            min_change=rules.min_relative_change,
-        )
-        decision = store.update_field(
-            store.facts_key(context.watchlist.name), fact.fact_key, decide
-        )
-        if decision.outcome == "same":
-            continue
-        previous = None
-        if decision.previous is not None:
-            p = decision.previous
-            previous = PreviousValue(
-                float(p["value"]), p.get("value_max"), p.get("at"), p["url"], p["outlet"]
-            )
-        findings.append(
-            context.finding(
-                kind="new_figure" if decision.outcome == "new" else "changed_figure",
-                port=figure.port,
-                figure=fact,
-                previous=previous,
-                evidence=context.evidence(figure.start, figure.end),
-                novelty_at=float(decision.record["history"][0]["at"]),
-            )
-        )
-    return findings
+    return [
+        (figure, _fact(figure))
+        for figure in figures
+        if figure.start not in skipped and _figure_matters(figure, rules)
+    ]
 
 
-def _fact_result(
-    old: object,
-    fact: FigureFact,
-    reported_previous: float | None,
-    context: _Context,
-    min_change: float,
-) -> tuple[object, FactDecision]:
-    decision = decide_fact(
-        old if isinstance(old, dict) else None,
-        fact,
-        reported_previous,
-        context.now,
-        min_change,
-        context.source,
+def _fact(figure: Figure) -> FigureFact:
+    return FigureFact(
+        figure.subject, figure.unit, figure.port, figure.value, figure.value_max, figure.text
     )
-    return decision.record, decision
+
+
+def _figure_finding(
+    context: _Context, figure: Figure, fact: FigureFact, decision: FactDecision
+) -> Finding:
+    previous = None
+    if decision.previous is not None:
+        p = decision.previous
+        previous = PreviousValue(
+            float(p["value"]), p.get("value_max"), p.get("at"), p["url"], p["outlet"]
+        )
+    return context.finding(
+        kind="new_figure" if decision.outcome == "new" else "changed_figure",
+        port=figure.port,
+        figure=fact,
+        previous=previous,
+        evidence=context.evidence(figure.start, figure.end),
+        novelty_at=float(decision.record["history"][0]["at"]),
+    )

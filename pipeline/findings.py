@@ -124,9 +124,7 @@ class Finding:
             what = f"New figure: {self.figure.describe()} {value}"
         else:
             assert self.figure is not None and self.previous is not None
-            before = format_value(
-                self.previous.value, self.previous.value_max, self.figure.unit
-            )
+            before = format_value(self.previous.value, self.previous.value_max, self.figure.unit)
             after = format_value(self.figure.value, self.figure.value_max, self.figure.unit)
             what = f"Changed figure: {self.figure.describe()} {before} → {after}"
         return f"{what} — {title} ({self.article.outlet})"

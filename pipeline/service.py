@@ -19,7 +19,7 @@ import os
 import random
 import socket
 import time
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import asdict, dataclass, replace
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -52,7 +52,7 @@ from pipeline.settings import Settings
 from pipeline.store import DEFAULT_STORE_POLICY, Store
 from pipeline.urls import story_key
 
-__all__ = ["ItemTask", "Service"]
+__all__ = ["Deliveries", "ItemTask", "Service", "delivery_batches"]
 
 log = get_logger("portwatch.service")
 
@@ -70,6 +70,8 @@ POLL_JITTER = 0.1
 HOST_CONCURRENCY = 2
 #: How long an article fetch waits for a free slot on its host before retrying later.
 HOST_SLOT_WAIT = 10.0
+#: Findings per delivery message: one article's (or a sweep's share), sent in order.
+DELIVERY_BATCH = 50
 
 
 @dataclass(frozen=True)
@@ -96,6 +98,32 @@ class ItemTask:
         return FeedItem(self.title, self.link, self.published, self.summary, self.guid)
 
 
+@dataclass(frozen=True)
+class Deliveries:
+    """What delivering a batch of findings to one channel left to do."""
+
+    #: Seconds until the channel's digest should be flushed (some finding was queued for it).
+    flush_in: float | None = None
+    #: Findings not delivered yet, to retry after ``error`` (transient) heals.
+    retry: tuple[str, ...] = ()
+    error: PortwatchError | None = None
+
+
+def delivery_batches(
+    pending: Iterable[tuple[str, str]], size: int = DELIVERY_BATCH
+) -> list[tuple[str, list[str]]]:
+    """(finding, channel) pairs grouped as (channel, findings in order), ``size`` at most:
+    one delivery message each."""
+    grouped: dict[str, list[str]] = {}
+    for finding_id, channel in pending:
+        grouped.setdefault(channel, []).append(finding_id)
+    return [
+        (channel, ids[i : i + size])
+        for channel, ids in grouped.items()
+        for i in range(0, len(ids), size)
+    ]
+
+
 class Service:
     """One worker process's view of Portwatch. Build it after fork; close it at exit."""
 
@@ -108,6 +136,7 @@ class Service:
         clock: Callable[[], float] = time.time,
         fetch_policy: FetchPolicy | None = None,
         reload_every: float = CHECK_EVERY,
+        watcher: ConfigWatcher | None = None,
     ) -> None:
         self.settings = settings
         self.environ = dict(os.environ if environ is None else environ)
@@ -116,7 +145,8 @@ class Service:
             settings.redis_url, replace(DEFAULT_STORE_POLICY, alert_lease=settings.alert_lease)
         )
         self.metrics = Metrics(self.store.redis)
-        self.watcher = ConfigWatcher(settings.config_dir, check_every=reload_every)
+        # A watcher loaded before the fork spares each new pool process reading the YAML again.
+        self.watcher = watcher or ConfigWatcher(settings.config_dir, check_every=reload_every)
         self.fetch_policy = fetch_policy or policy_from_environment(self.environ)
         self.client = GuardedClient(self.fetch_policy)
         self.worker = f"{socket.gethostname()}:{os.getpid()}"
@@ -303,11 +333,11 @@ class Service:
             channels = config.channels_for(watchlist)
             records.append((finding.id, finding.to_json(), channels))
             pending += [(finding.id, channel) for channel in channels]
-            self.metrics.inc("portwatch_findings", kind=finding.kind)
-        self.store.record_findings(records, self.clock())
-        self.store.finish_article(link_key)
-        self.store.finish_article(article.story_key)
-        self.metrics.inc("portwatch_articles_processed", outcome="assessed")
+        self.store.finish_articles([link_key, article.story_key], records, self.clock())
+        self.metrics.inc_all([
+            ("portwatch_articles_processed", {"outcome": "assessed"}),
+            *(("portwatch_findings", {"kind": f.kind}) for f in findings),
+        ])  # fmt: skip
         log.info(
             "article assessed",
             feed=task.feed,
@@ -381,6 +411,21 @@ class Service:
         )
         self._count(channel, outcome)
         return outcome
+
+    def deliver_all(self, finding_ids: Sequence[str], channel: str, task_id: str) -> Deliveries:
+        """Deliver findings to one channel in order, stopping at the first that must wait for
+        a retry (a transient failure): it and the ones after it are returned to retry."""
+        flush_in: float | None = None
+        for n, finding_id in enumerate(finding_ids):
+            try:
+                outcome = self.deliver(finding_id, channel, task_id)
+            except PortwatchError as exc:
+                if not exc.transient:
+                    raise
+                return Deliveries(flush_in, tuple(finding_ids[n:]), exc)
+            if outcome.flush_in is not None:
+                flush_in = min(outcome.flush_in, flush_in or outcome.flush_in)
+        return Deliveries(flush_in)
 
     def flush(self, channel: str) -> DeliveryOutcome:
         notifier = self.notifiers.get(channel)

@@ -32,7 +32,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, TypeVar
 
@@ -95,6 +95,30 @@ def _days(now: float, window: float) -> list[int]:
     return [today - i for i in range(int(window // DAY) + 1)]
 
 
+#: KEYS: hashes; ARGV: ttl in ms (0: none), then per key: field, expected JSON ('' when
+#: absent), new JSON ('' to leave as is). Writes all or nothing; returns 1 when written.
+_COMPARE_AND_SET = """
+local ttl = tonumber(ARGV[1])
+for i = 1, #KEYS do
+  local current = redis.call('HGET', KEYS[i], ARGV[3 * i - 1]) or ''
+  if current ~= ARGV[3 * i] then return 0 end
+end
+for i = 1, #KEYS do
+  if ARGV[3 * i + 1] ~= '' then
+    redis.call('HSET', KEYS[i], ARGV[3 * i - 1], ARGV[3 * i + 1])
+    if ttl > 0 then redis.call('PEXPIRE', KEYS[i], ttl) end
+  end
+end
+return 1
+"""
+
+#: Deletes KEYS[1] only if it still holds ARGV[1] (a lease released by its owner alone).
+_DELETE_IF_EQUAL = """
+if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end
+return 0
+"""
+
+
 def _text(raw: bytes | str) -> str:
     return raw.decode() if isinstance(raw, bytes) else raw
 
@@ -105,6 +129,8 @@ class Store:
     def __init__(self, client: redis.Redis, policy: StorePolicy = DEFAULT_STORE_POLICY) -> None:
         self.redis = client
         self.policy = policy
+        self._compare_and_set = client.register_script(_COMPARE_AND_SET)
+        self._delete_if_equal = client.register_script(_DELETE_IF_EQUAL)
 
     @classmethod
     def from_url(cls, url: str, policy: StorePolicy = DEFAULT_STORE_POLICY) -> Store:
@@ -158,16 +184,16 @@ class Store:
         for slot in range(limit):
             key = f"pw:host:{host}:{slot}"
             px = max(1, int(lease * 1000))
-            if self.redis.set(key, token, nx=True, px=px) or self.redis.get(key) == token:
+            if self.redis.set(key, token, nx=True, px=px):
+                return f"{slot}:{owner}"
+            if self.redis.get(key) == token:
                 self.redis.pexpire(key, px)
                 return f"{slot}:{owner}"
         return None
 
     def release_host_slot(self, host: str, handle: str) -> None:
         slot, _, token = handle.partition(":")
-        key = f"pw:host:{host}:{slot}"
-        if self.redis.get(key) == token.encode():
-            self.redis.delete(key)
+        self._delete_if_equal(keys=[f"pw:host:{host}:{slot}"], args=[token.encode()])
 
     # ------------------------------------------------------------------ articles and stories
 
@@ -184,7 +210,21 @@ class Store:
         return self.redis.get(key) == mine
 
     def finish_article(self, story: str) -> None:
-        self.redis.set(item_key(story), b"done", ex=int(self.policy.seen_item_ttl))
+        self.finish_articles([story], [], 0.0)
+
+    def finish_articles(
+        self,
+        stories: Iterable[str],
+        findings: Iterable[tuple[str, dict[str, Any], list[str]]],
+        now: float,
+    ) -> None:
+        """Record an article's findings, each (finding, channel) pending, and mark its story
+        keys done: in one transaction, so a crash leaves either all of it or none."""
+        pipe = self.redis.pipeline()
+        self._record(pipe, findings, now)
+        for story in dict.fromkeys(stories):
+            pipe.set(item_key(story), b"done", ex=int(self.policy.seen_item_ttl))
+        pipe.execute()
 
     def article_state(self, story: str) -> str | None:
         """'processing:{task}' or 'done' for a story seen within the TTL, else None."""
@@ -248,23 +288,59 @@ class Store:
     # ------------------------------------------------------------------ novelty
 
     def update_field(
-        self, key: str, field: str, decide: Callable[[Any], tuple[Any, T]], retries: int = 50
+        self,
+        key: str,
+        field: str,
+        decide: Callable[[Any], tuple[Any, T]],
+        retries: int = 50,
+        ttl: float | None = None,
     ) -> T:
         """Apply ``decide(old) -> (new, result)`` to one JSON hash field atomically."""
+
+        def decide_one(old: Mapping[tuple[str, str], Any]) -> tuple[dict[tuple[str, str], Any], T]:
+            new, result = decide(old[key, field])
+            return {(key, field): new}, result
+
+        return self.update_fields([(key, field)], decide_one, retries, ttl)
+
+    def update_fields(
+        self,
+        fields: Sequence[tuple[str, str]],
+        decide: Callable[[Mapping[tuple[str, str], Any]], tuple[Mapping[tuple[str, str], Any], T]],
+        retries: int = 50,
+        ttl: float | None = None,
+    ) -> T:
+        """Apply ``decide(old) -> (new, result)`` to several JSON hash fields atomically.
+
+        ``old`` maps each (key, field) to its JSON value (None when absent). Optimistic: the
+        fields are read in one round trip, decided here, and written by a compare-and-set
+        script only if none changed meanwhile (else read and decided again). Unlike WATCH on
+        whole hashes, writers of other fields of the same hash never make this retry.
+        ``ttl`` (seconds) is set on every key written.
+        """
+        wanted = list(dict.fromkeys(fields))
         for _ in range(retries):
-            with self.redis.pipeline() as pipe:
-                try:
-                    pipe.watch(key)  # type: ignore[no-untyped-call]
-                    old = _load(pipe.hget(key, field))
-                    new, result = decide(old)
-                    pipe.multi()
-                    if new != old:
-                        pipe.hset(key, field, _json(new))
-                    pipe.execute()
-                    return result
-                except redis.WatchError:
-                    continue
-        raise StateError(f"{key} kept changing under {retries} attempts")
+            pipe = self.redis.pipeline(transaction=False)
+            for key, field in wanted:
+                pipe.hget(key, field)
+            raw = [b"" if value is None else bytes(value) for value in pipe.execute()]
+            old = {kf: _load(r or None) for kf, r in zip(wanted, raw, strict=True)}
+            new, result = decide(old)
+            args: list[bytes | str] = []
+            keys: list[str] = []
+            for (key, field), before in zip(wanted, raw, strict=True):
+                value = new.get((key, field), old[key, field])
+                after = b"" if value == old[key, field] or value is None else _json(value)
+                keys.append(key)
+                args += [field, before, after]
+            if not any(args[i] for i in range(2, len(args), 3)):
+                return result  # nothing to write
+            ttl_ms = str(int(ttl * 1000)) if ttl else "0"
+            if self._compare_and_set(keys=keys, args=[ttl_ms, *args]):
+                return result
+        raise StateError(
+            f"{', '.join(k for k, _ in wanted)} kept changing under {retries} attempts"
+        )
 
     def ports_key(self, watchlist: str) -> str:
         return f"pw:ports:{watchlist}"
@@ -287,11 +363,19 @@ class Store:
     ) -> None:
         """Store findings and mark each (finding, channel) pending, in one transaction."""
         pipe = self.redis.pipeline()
+        self._record(pipe, findings, now)
+        pipe.execute()
+
+    def _record(
+        self,
+        pipe: redis.client.Pipeline,
+        findings: Iterable[tuple[str, dict[str, Any], list[str]]],
+        now: float,
+    ) -> None:
         for finding_id, data, channels in findings:
             pipe.set(f"pw:finding:{finding_id}", _json(data), ex=int(self.policy.finding_ttl))
             for channel in channels:
                 pipe.zadd("pw:pending", {f"{finding_id}|{channel}": now}, nx=True)
-        pipe.execute()
 
     def finding(self, finding_id: str) -> dict[str, Any] | None:
         data = _load(self.redis.get(f"pw:finding:{finding_id}"))
@@ -334,11 +418,6 @@ class Store:
         pipe.zrem("pw:pending", f"{finding_id}|{channel}")
         pipe.execute()
 
-    def mark_alert(self, finding_id: str, channel: str, state: str) -> None:
-        """Set an alert's state without finishing it (e.g. 'queued' for a digest)."""
-        key = f"pw:alert:{finding_id}|{channel}"
-        self.redis.set(key, state.encode(), ex=int(self.policy.alert_ttl))
-
     def release_alert(self, finding_id: str, channel: str) -> None:
         """Give up a claim so that a retry can send (a transient failure)."""
         self.redis.delete(f"pw:alert:{finding_id}|{channel}")
@@ -370,12 +449,14 @@ class Store:
                 return [tokens - 1.0, now], 0.0
             return [tokens, now], (1.0 - tokens) * interval
 
-        wait = self.update_field(key, "bucket", decide)
-        self.redis.expire(key, 3600)
-        return wait
+        return self.update_field(key, "bucket", decide, ttl=3600.0)
 
     def queue_for_digest(self, channel: str, finding_id: str) -> None:
-        self.redis.rpush(f"pw:digest:{channel}", finding_id.encode())
+        """Put a claimed alert in the channel's digest queue and mark it 'queued'."""
+        pipe = self.redis.pipeline()
+        pipe.rpush(f"pw:digest:{channel}", finding_id.encode())
+        pipe.set(f"pw:alert:{finding_id}|{channel}", b"queued", ex=int(self.policy.alert_ttl))
+        pipe.execute()
 
     def claim_digest_flush(self, channel: str, lease: float) -> bool:
         return bool(self.redis.set(f"pw:digest-due:{channel}", b"1", nx=True, px=int(lease * 1000)))

@@ -96,7 +96,9 @@ def test_ten_concurrent_deliveries_post_once_and_email_once(
     assert sorted(outcomes) == ["deduplicated"] * 18 + ["sent"] * 2
 
 
-def test_a_redelivered_message_takes_back_its_own_lease_but_others_wait(redis_client: redis.Redis) -> None:
+def test_a_redelivered_message_takes_back_its_own_lease_but_others_wait(
+    redis_client: redis.Redis,
+) -> None:
     store = Store(redis_client)
     with RecordingReceiver() as hook:
         notifier = SlackNotifier("slack", hook.webhook_url)
@@ -224,6 +226,32 @@ def test_ten_deliver_tasks_for_one_finding_through_workers_post_once(
     # One 500 (retried by the task), then exactly one successful POST.
     assert len(statuses) == 2
     assert redis_client.get(f"pw:alert:{finding_id}|ops-slack") == b"sent"
+
+
+@pytest.mark.slow
+def test_one_message_delivers_an_articles_findings_and_retries_only_those_not_sent(
+    tmp_path: Path, redis_server: RedisServer, redis_client: redis.Redis
+) -> None:
+    config = slack_config(tmp_path)
+    store = Store(redis_client)
+    ports = ["Dunkirk", "Zeebrugge", "Ostend"]
+    # The first finding goes through, the second meets a 503: the retry carries the second and
+    # third only, so each port is announced once.
+    with RecordingReceiver([200, 503]) as hook:
+        env = portwatch_env(redis_server.url(0), config, PW_TEST_SLACK=hook.webhook_url)
+        ids = [record(store, finding(port), ["ops-slack"]) for port in ports]
+        worker = start_worker(env, tmp_path / "worker.log", concurrency=1)
+        try:
+            client_app(redis_server.url(0)).send_task("portwatch.deliver", args=[ids, "ops-slack"])
+            wait_for(lambda: redis_client.zcard("pw:pending") == 0, 60, what="delivered")
+        finally:
+            stop(worker)
+        texts = [str(body.get("text", "")) for body in hook.bodies()]
+    assert len(texts) == 4
+    for port in ports:
+        announced = [t for t in texts if f"New port: {port} " in t]
+        assert len(announced) == (2 if port == "Zeebrugge" else 1), texts
+    assert all(store.alert_state(i, "ops-slack") == "sent" for i in ids)
 
 
 @pytest.mark.slow

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import threading
+from dataclasses import replace
 
 import redis
 
@@ -155,3 +156,79 @@ def test_a_port_new_again_after_its_lookback_is_a_new_finding(redis_client: redi
     assert findings_at(10 * DAY, "b") == []  # within the look-back: known
     again = findings_at(50 * DAY, "c")  # past the 30-day look-back: new again, a new alert
     assert again and set(again).isdisjoint(first)
+
+
+def test_a_write_between_read_and_compare_and_set_makes_the_update_decide_again(
+    redis_client: redis.Redis,
+) -> None:
+    store = Store(redis_client)
+    rival = redis.Redis(connection_pool=redis_client.connection_pool)
+    fields = [("pw:ports:wl", "Dunkirk"), ("pw:ports:wl", "Zeebrugge")]
+    seen: list[dict[tuple[str, str], object]] = []
+
+    def decide(old: object) -> tuple[dict[tuple[str, str], object], int]:
+        assert isinstance(old, dict)
+        seen.append(dict(old))
+        if len(seen) == 1:  # another worker records Zeebrugge after our read
+            rival.hset("pw:ports:wl", "Zeebrugge", b'{"by":"rival"}')
+        return {key: {"by": "us", "saw": old[key]} for key in fields}, len(seen)
+
+    assert store.update_fields(fields, decide) == 2
+    assert seen[0][fields[1]] is None and seen[1][fields[1]] == {"by": "rival"}
+    assert store.known_ports("wl")["Zeebrugge"] == {"by": "us", "saw": {"by": "rival"}}
+
+
+def test_writers_of_other_fields_of_the_same_hash_do_not_make_an_update_retry(
+    redis_client: redis.Redis,
+) -> None:
+    store = Store(redis_client)
+    rival = redis.Redis(connection_pool=redis_client.connection_pool)
+    calls = 0
+
+    def decide(old: object) -> tuple[dict[tuple[str, str], object], None]:
+        nonlocal calls
+        calls += 1
+        rival.hset("pw:ports:wl", f"Ostend-{calls}", b"{}")  # a different port, same hash
+        return {("pw:ports:wl", "Dunkirk"): {"first_seen": 1.0}}, None
+
+    store.update_fields([("pw:ports:wl", "Dunkirk")], decide)
+    assert calls == 1
+    assert store.known_ports("wl")["Dunkirk"] == {"first_seen": 1.0}
+
+
+def test_nothing_is_written_when_nothing_changed(redis_client: redis.Redis) -> None:
+    store = Store(redis_client)
+    redis_client.hset("pw:rate:x", "bucket", b"[1.0,2.0]")
+    store.update_field("pw:rate:x", "bucket", lambda old: (old, None), ttl=60)
+    assert redis_client.ttl("pw:rate:x") == -1  # untouched: no write, no expiry set
+    store.update_field("pw:rate:x", "bucket", lambda old: ([0.0, 3.0], None), ttl=60)
+    assert 0 < redis_client.ttl("pw:rate:x") <= 60
+    assert redis_client.hget("pw:rate:x", "bucket") == b"[0.0,3.0]"
+
+
+def test_a_figure_stated_twice_in_one_article_is_one_finding(redis_client: redis.Redis) -> None:
+    from pipeline.assessment import Assessor
+    from pipeline.config import load_config_or_raise
+    from pipeline.discovery import ArticleSeen, discover
+    from pipeline.findings import ArticleRef
+
+    from .conftest import SHIPPED_CONFIG
+
+    config = load_config_or_raise(SHIPPED_CONFIG)
+    assessor = Assessor.from_config(config)
+    text = (
+        "Police at Dunkirk said 300 migrants tried to board lorries at the port each night. "
+        "Smugglers now send people to Dunkirk by van, and the harbour police repeated that "
+        "300 migrants tried to board lorries at the port each night."
+    )
+    assessment = assessor.assess(text)
+    # The figure reader keeps one of a repeated figure; discovery must not rely on it.
+    (figure,) = assessment.figures
+    again = text.index("300", figure.end)
+    repeated = replace(figure, start=again, end=again + figure.end - figure.start)
+    assessment = replace(assessment, figures=(figure, repeated))
+    seen = ArticleSeen("story-a", text, ArticleRef("https://x.example/a", "t", "o"))
+    findings = discover(seen, assessment, config, Store(redis_client), 0.0)
+    figures = [f for f in findings if f.figure is not None]
+    assert [f.kind for f in findings].count("new_port") == 1
+    assert len(figures) == 1 and figures[0].kind == "new_figure"

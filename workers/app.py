@@ -5,7 +5,7 @@ Queues per stage, so a slow stage cannot starve the others:
     control   the beat tick (which feeds are due), the sweep, digest flushes
     poll      one feed poll per message
     articles  fetch + extract + assess + novelty, one article per message
-    notify    one (finding, channel) delivery per message
+    notify    a channel's new findings from one article (or a sweep) per message
 
 Delivery semantics: ``task_acks_late`` with ``task_reject_on_worker_lost`` — a task whose worker
 dies is redelivered, so every task is idempotent. The Redis transport re-queues a message not

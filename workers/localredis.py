@@ -40,7 +40,9 @@ class LocalRedis:
     def start(self) -> LocalRedis:
         binary = shutil.which("redis-server")
         if binary is None:
-            raise StateError("redis-server is not installed (bash scripts/portwatch.sh installs it)")
+            raise StateError(
+                "redis-server is not installed (bash scripts/portwatch.sh installs it)"
+            )
         self.port = self.port or free_port()
         args = [
             binary, "--port", str(self.port), "--bind", "127.0.0.1", "--save", "",
@@ -58,7 +60,9 @@ class LocalRedis:
                 except redis.ConnectionError:
                     if time.monotonic() > deadline or self.process.poll() is not None:
                         self.stop()
-                        raise StateError(f"redis-server did not start on port {self.port}") from None
+                        raise StateError(
+                            f"redis-server did not start on port {self.port}"
+                        ) from None
                     time.sleep(0.05)
         finally:
             client.close()

@@ -8,7 +8,9 @@ from typing import Any
 
 from celery import signals
 
+from pipeline.errors import PortwatchError
 from pipeline.logs import configure_logging, set_redactor
+from pipeline.reload import ConfigWatcher
 from pipeline.service import Service
 from pipeline.settings import Settings
 
@@ -16,6 +18,8 @@ __all__ = ["reset_service", "service"]
 
 _service: Service | None = None
 _pid: int | None = None
+#: The configuration read once in the worker's main process, inherited by its pool processes.
+_preloaded: ConfigWatcher | None = None
 
 
 def service() -> Service:
@@ -23,7 +27,8 @@ def service() -> Service:
     global _service, _pid
     if _service is None or _pid != os.getpid():
         settings = Settings()
-        _service = Service(settings)
+        watcher = _preloaded if _preloaded and _preloaded.directory == settings.config_dir else None
+        _service = Service(settings, watcher=watcher)
         _pid = os.getpid()
         set_redactor(_service.redactor)
         atexit.register(reset_service)
@@ -42,6 +47,17 @@ def _after_fork(**_: Any) -> None:
     # Sockets inherited from the parent must not be used by the child.
     global _service
     _service = None
+
+
+@signals.worker_init.connect
+def _preload(**_: Any) -> None:
+    # Reading the YAML (561 ports) takes ~0.7 s of CPU: once here, not in every pool process
+    # and again each time one is recycled. A file edited since is reloaded by the watcher.
+    global _preloaded
+    try:
+        _preloaded = ConfigWatcher(Settings().config_dir)
+    except PortwatchError:
+        _preloaded = None  # each pool process reports the problem when it starts, as before
 
 
 @signals.setup_logging.connect

@@ -11,13 +11,14 @@ Failure taxonomy:
 from __future__ import annotations
 
 import random
+from collections.abc import Sequence
 from typing import Any
 
 from celery import Task
 
 from pipeline.errors import PortwatchError
 from pipeline.logs import get_logger
-from pipeline.service import ItemTask
+from pipeline.service import ItemTask, delivery_batches
 from pipeline.settings import Settings
 from workers.app import MAX_COUNTDOWN, app
 from workers.runtime import service
@@ -73,16 +74,21 @@ class PortwatchTask(Task):  # type: ignore[misc]
         svc.ops(f"Task {self.name} quarantined: {entry['reason']} (portwatch quarantine list)")
 
 
+def enqueue(task: Task, calls: Sequence[tuple[Any, ...]]) -> None:
+    """Send many messages through one producer (one broker connection, not one each)."""
+    with app.producer_or_acquire() as producer:
+        for args in calls:
+            task.apply_async(args, producer=producer)
+
+
 @app.task(name="portwatch.tick", base=PortwatchTask)
 def tick() -> None:
-    for feed in service().due_feeds():
-        poll_feed.delay(feed)
+    enqueue(poll_feed, [(feed,) for feed in service().due_feeds()])
 
 
 @app.task(name="portwatch.poll_feed", base=PortwatchTask)
 def poll_feed(feed: str) -> None:
-    for item in service().poll(feed):
-        process_item.delay(item.to_json())
+    enqueue(process_item, [(item.to_json(),) for item in service().poll(feed)])
 
 
 @app.task(name="portwatch.process_item", base=PortwatchTask, bind=True, max_retries=4)
@@ -97,21 +103,19 @@ def process_item(self: Task, item: dict[str, Any]) -> None:
         if not exc.transient:
             raise
         raise self.retry(exc=exc, countdown=backoff(self.request.retries, exc)) from None
-    for finding_id, channel in pending:
-        deliver.delay(finding_id, channel)
+    enqueue(deliver, [(ids, channel) for channel, ids in delivery_batches(pending)])
 
 
 @app.task(name="portwatch.deliver", base=PortwatchTask, bind=True, max_retries=10)
-def deliver(self: Task, finding_id: str, channel: str) -> None:
+def deliver(self: Task, finding_ids: list[str] | str, channel: str) -> None:
     svc = service()
-    try:
-        outcome = svc.deliver(finding_id, channel, self.request.id or f"local:{svc.worker}")
-    except PortwatchError as exc:
-        if not exc.transient:
-            raise
-        raise self.retry(exc=exc, countdown=backoff(self.request.retries, exc)) from None
-    if outcome.flush_in is not None and svc.claim_flush(channel, outcome.flush_in):
-        flush_digest.apply_async((channel,), countdown=min(outcome.flush_in, MAX_COUNTDOWN))
+    ids = [finding_ids] if isinstance(finding_ids, str) else finding_ids  # one id: older messages
+    done = svc.deliver_all(ids, channel, self.request.id or f"local:{svc.worker}")
+    if done.flush_in is not None and svc.claim_flush(channel, done.flush_in):
+        flush_digest.apply_async((channel,), countdown=min(done.flush_in, MAX_COUNTDOWN))
+    if done.error is not None:
+        countdown = backoff(self.request.retries, done.error)
+        raise self.retry(args=(list(done.retry), channel), exc=done.error, countdown=countdown)
 
 
 @app.task(name="portwatch.flush_digest", base=PortwatchTask, bind=True, max_retries=10)
@@ -128,5 +132,4 @@ def flush_digest(self: Task, channel: str) -> None:
 
 @app.task(name="portwatch.sweep", base=PortwatchTask)
 def sweep() -> None:
-    for finding_id, channel in service().sweep():
-        deliver.delay(finding_id, channel)
+    enqueue(deliver, [(ids, channel) for channel, ids in delivery_batches(service().sweep())])
