@@ -12,7 +12,7 @@ and findings/s, findings by kind, Redis commands per article, and the MinHash sh
 Part 2, memory. Remembers N articles (default 100 000, quick 10 000) the way the service does
 for each relevant article: ``Store.claim_article``, ``discover`` (``Store.cluster_for`` with the
 real MinHash bands of a distinct synthetic text, ``Store.add_to_story``, port and fact updates
-through ``Store.update_field``), ``Store.finish_article``; assessments are the Part 1 ones,
+through ``Store.update_fields``), ``Store.finish_article``; assessments are the Part 1 ones,
 reused. Several client processes share the work (the service runs several workers). Reports
 the ``used_memory`` delta (INFO memory) per article and a breakdown by key family from
 ``MEMORY USAGE``. Issue target: ≤ 1 KB per remembered article.
@@ -209,7 +209,7 @@ def throughput(samples: Sequence[Sample], config: PortwatchConfig, store: Store)
         "minhash_ms_per_article": round(1000 * minhash_seconds / n, 3),
         "minhash_share_of_discover": round(minhash_seconds / discover_seconds, 3),
         "redis_commands_per_article": round(sum(calls.values()) / n, 1),
-        "update_field_transactions_per_article": round(calls["watch"] / n, 1),
+        "compare_and_set_per_article": round(calls["evalsha"] / n, 1),
         "text_bytes_mean": round(sum(len(s.text.encode()) for s in samples) / n),
     }
 
