@@ -44,6 +44,13 @@ _PORT_CONTEXT = re.compile(
     r"entry|bridge|checkpoint|boat|boats|vessel|migrants?|smuggl\w*)\b",
     re.IGNORECASE,
 )
+# The last words of the ``_NAME_BEFORE`` names, lower-cased: text before a port that ends with
+# none of them (nor with a hyphen) cannot match it, and the regex, tried at every position of
+# the window, is not run.
+_NAME_BEFORE_ENDINGS = (
+    "hms", "mv", "ms", "rms", "ss", "hmt", "fc", "afc", "as", "ssc", "us", "usl", "olympique",
+    "of", "de", "film", "movie", "nolan's", "blockbuster", "film's", "movie's",
+)  # fmt: skip
 _CONTEXT_WINDOW = 60  # characters either side
 _NEIGHBOUR_WINDOW = 120  # a port named for sure this close makes a needs_context name a port
 _YEAR_AFTER = re.compile(r"\s*\((?:19|20)\d\d\)")
@@ -158,7 +165,7 @@ class Gazetteer:
         """'yes', 'no', or 'context' (a needs_context name: yes only near port words or ports)."""
         before = text[max(0, start - 30) : start]
         after = text[end : end + 30]
-        if _NAME_BEFORE.search(before) or _is_work_title(text, start, end):
+        if _in_longer_name(before) or _is_work_title(text, start, end):
             return "no"
         next_word = after.lstrip(" ").split(" ", 1)[0].strip(".,;:!?'\")(")
         if after.startswith(" ") and next_word in _ORG_AFTER:
@@ -166,6 +173,21 @@ class Gazetteer:
         if label.company:
             return "yes" if _PLACE_AFTER.match(after) or _PLACE_BEFORE.search(before) else "no"
         return "context" if label.needs_context else "yes"
+
+
+def _in_longer_name(before: str) -> bool:
+    """Whether ``_NAME_BEFORE`` matches the text before a port: a title, a particle.
+
+    Plain ASCII text is tested with string methods first (case-insensitive matching of
+    non-ASCII text has subtleties the regex alone gets right).
+    """
+    if (
+        before.isascii()
+        and not before.endswith(("-", "-\n"))
+        and not before.rstrip().lower().endswith(_NAME_BEFORE_ENDINGS)
+    ):
+        return False
+    return _NAME_BEFORE.search(before) is not None
 
 
 def _near_port(text: str, mention: PortMention, sure: list[int]) -> bool:
@@ -181,11 +203,15 @@ def _is_work_title(text: str, start: int, end: int) -> bool:
     if _YEAR_AFTER.match(text, end):
         return True
     quoted = _QUOTE_BEFORE.search(text[max(0, start - 3) : start]) is not None
-    possessed = _POSSESSIVE_BEFORE.search(text[max(0, start - 40) : start]) is not None
-    if not (quoted or possessed):
+    if not quoted and not _possessive_before(text[max(0, start - 40) : start]):
         return False
     window = text[max(0, start - 150) : end + 150]
     return _WORK_WORDS.search(window) is not None
+
+
+def _possessive_before(window: str) -> bool:
+    """ "Nolan's " just before: ``_POSSESSIVE_BEFORE``, run only when the window ends with 's."""
+    return window.rstrip().endswith(("'s", "’s")) and _POSSESSIVE_BEFORE.search(window) is not None
 
 
 def unique_names(mentions: Sequence[PortMention]) -> list[str]:
