@@ -16,6 +16,7 @@ when a person asks (``portwatch assess --explain``), not on the hot path.
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -130,6 +131,16 @@ class ScoringText:
         low, high = min(a, b), max(a, b)
         return len(_WORD.findall(self.text, low, high))
 
+    def few_words_between(self, a: int, b: int, most: int) -> bool:
+        """``0 < words_between(a, b) <= most``, without listing the words."""
+        return _few_words(most).fullmatch(self.text, min(a, b), max(a, b)) is not None
+
+
+@functools.cache
+def _few_words(most: int) -> re.Pattern[str]:
+    """Text of one to ``most`` words (``_WORD`` runs). Possessive: a word is never split."""
+    return re.compile(rf"\W*+(?:\w++\W*+){{1,{most}}}+")
+
 
 class WatchListScorer:
     """A compiled watch-list."""
@@ -142,10 +153,23 @@ class WatchListScorer:
                 text = raw.strip()
                 # The same term listed under two languages counts once, at its highest weight.
                 self._weights[text] = max(weight, self._weights.get(text, weight))
+        self._term_order = {text: i for i, text in enumerate(self._weights)}
         rule_terms = [t.strip() for r in watchlist.proximity for t in (*r.near, *r.to)]
         rule_terms += [t.strip() for e in watchlist.exclusions for t in e.terms]
         self.terms = frozenset(self._weights) | {t for t in rule_terms if t != PORT_TOKEN}
         self._patterns = [(p, re.compile(p.regex, re.IGNORECASE)) for p in watchlist.patterns]
+        # Rule terms as looked up in ``find_terms`` (stripped), prepared once, not per article.
+        self._proximity_terms = [
+            (
+                rule,
+                tuple(t.strip() for t in rule.near),
+                tuple(None if t == PORT_TOKEN else t.strip() for t in rule.to),
+            )
+            for rule in watchlist.proximity
+        ]
+        self._exclusion_terms = [
+            (rule, tuple((t, t.strip()) for t in rule.terms)) for rule in watchlist.exclusions
+        ]
 
     @property
     def name(self) -> str:
@@ -174,13 +198,17 @@ class WatchListScorer:
         found = self.find_terms(prepared)
         ports = self.ports_of_interest(prepared)
         matches: list[RuleMatch] = []
-        for term_text, weight in self._weights.items():
-            offsets = found.get(term_text)
-            if offsets:
-                bonus = 1 + REPEAT_BONUS * min(len(offsets) - 1, REPEAT_CAP)
-                if offsets[0] < prepared.title_end:
-                    bonus *= self.watchlist.title_weight
-                matches.append(RuleMatch("term", term_text, weight * bonus, offsets[0]))
+        # The weighted terms found, in the watch-list's order (fewer than all its terms).
+        weighted = sorted(
+            (t for t in found if t in self._weights), key=self._term_order.__getitem__
+        )
+        for term_text in weighted:
+            offsets = found[term_text]  # never empty
+            bonus = 1 + REPEAT_BONUS * min(len(offsets) - 1, REPEAT_CAP)
+            if offsets[0] < prepared.title_end:
+                bonus *= self.watchlist.title_weight
+            weight = self._weights[term_text] * bonus
+            matches.append(RuleMatch("term", term_text, weight, offsets[0]))
         matches += self._proximity(prepared, found, ports)
         matches += self._pattern_matches(prepared)
         exclusions, cancelled_by = self._exclusions(found)
@@ -203,11 +231,11 @@ class WatchListScorer:
     ) -> list[RuleMatch]:
         result = []
         port_offsets = [m.start for m in ports]
-        for rule in self.watchlist.proximity:
-            near = sorted(o for t in rule.near for o in found.get(t.strip(), ()))
+        for rule, near_terms, to_terms in self._proximity_terms:
+            near = sorted(o for t in near_terms for o in found.get(t, ()))
             to: list[int] = []
-            for t in rule.to:
-                to += port_offsets if t == PORT_TOKEN else found.get(t.strip(), [])
+            for t in to_terms:  # None: any port
+                to += port_offsets if t is None else found.get(t, [])
             hit = _closest_within(prepared, near, sorted(to), rule.within)
             if hit is not None:
                 label = rule.name or f"{'/'.join(rule.near)} near {'/'.join(rule.to)}"
@@ -225,12 +253,12 @@ class WatchListScorer:
     def _exclusions(self, found: dict[str, list[int]]) -> tuple[list[RuleMatch], str | None]:
         result = []
         cancelled_by = None
-        for rule in self.watchlist.exclusions:
-            present = [t for t in rule.terms if found.get(t.strip())]
+        for rule, terms in self._exclusion_terms:
+            present = [(t, stripped) for t, stripped in terms if found.get(stripped)]
             if len(present) < rule.min_matches:
                 continue
-            label = f"{rule.name} ({', '.join(present[:4])})"
-            result.append(RuleMatch("exclusion", label, rule.weight, found[present[0].strip()][0]))
+            label = f"{rule.name} ({', '.join(t for t, _ in present[:4])})"
+            result.append(RuleMatch("exclusion", label, rule.weight, found[present[0][1]][0]))
             if rule.cancel:
                 cancelled_by = rule.name
         return result, cancelled_by
@@ -251,6 +279,6 @@ def _closest_within(
                 break
             if offset - other > reach or other == offset:
                 continue
-            if 0 < prepared.words_between(offset, other) <= within:
+            if prepared.few_words_between(offset, other, within):
                 return offset
     return None
