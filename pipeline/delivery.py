@@ -52,7 +52,7 @@ def deliver_finding(
     clock: Callable[[], float] = time.time,
 ) -> DeliveryOutcome:
     """Send one finding to one channel, or queue it for a digest; raise only what can heal."""
-    holder = store.claim_alert(finding_id, channel, owner)
+    holder, data = store.claim_alert_and_read(finding_id, channel, owner)
     if holder is not None:
         if holder in _DONE:
             store.confirm_alert(finding_id, channel, holder)  # drop a stale pending entry
@@ -60,7 +60,6 @@ def deliver_finding(
             store.release_alert(finding_id, channel)  # its digest was lost: try again
             return deliver_finding(store, notifier, finding_id, channel, limit, owner, clock)
         return DeliveryOutcome("deduplicated", detail=holder)
-    data = store.finding(finding_id)
     if data is None:
         store.confirm_alert(finding_id, channel, "failed")
         return DeliveryOutcome("missing", detail="finding expired before delivery")

@@ -109,6 +109,11 @@ class Deliveries:
     error: PortwatchError | None = None
 
 
+def _flush_in(outcomes: Sequence[DeliveryOutcome]) -> float | None:
+    """The soonest digest flush any of ``outcomes`` asks for."""
+    return min((o.flush_in for o in outcomes if o.flush_in is not None), default=None)
+
+
 def delivery_batches(
     pending: Iterable[tuple[str, str]], size: int = DELIVERY_BATCH
 ) -> list[tuple[str, list[str]]]:
@@ -394,38 +399,32 @@ class Service:
             return RateLimit(1.0, 5)
         return RateLimit(spec.min_interval, spec.burst)
 
-    def deliver(self, finding_id: str, channel: str, task_id: str) -> DeliveryOutcome:
+    def deliver(self, finding_ids: Sequence[str], channel: str, task_id: str) -> Deliveries:
+        """Deliver findings to one channel in order, stopping at the first that must wait for
+        a retry (a transient failure): it and the ones after it are returned to retry."""
         self.config  # noqa: B018 - pick up an edit (a fixed secret, a new channel) first
         notifier = self.notifiers.get(channel)
         if notifier is None:
             reason = self.notifier_errors.get(channel, f"channel {channel!r} is not configured")
-            raise TransientDeliveryError(channel, reason, retry_after=300.0)
-        outcome = deliver_finding(
-            self.store,
-            notifier,
-            finding_id,
-            channel,
-            self.rate_limit(channel),
-            task_id,
-            self.clock,
-        )
-        self._count(channel, outcome)
-        return outcome
-
-    def deliver_all(self, finding_ids: Sequence[str], channel: str, task_id: str) -> Deliveries:
-        """Deliver findings to one channel in order, stopping at the first that must wait for
-        a retry (a transient failure): it and the ones after it are returned to retry."""
-        flush_in: float | None = None
-        for n, finding_id in enumerate(finding_ids):
-            try:
-                outcome = self.deliver(finding_id, channel, task_id)
-            except PortwatchError as exc:
-                if not exc.transient:
-                    raise
-                return Deliveries(flush_in, tuple(finding_ids[n:]), exc)
-            if outcome.flush_in is not None:
-                flush_in = min(outcome.flush_in, flush_in or outcome.flush_in)
-        return Deliveries(flush_in)
+            error = TransientDeliveryError(channel, reason, retry_after=300.0)
+            return Deliveries(None, tuple(finding_ids), error)
+        limit = self.rate_limit(channel)
+        outcomes: list[DeliveryOutcome] = []
+        try:
+            for n, finding_id in enumerate(finding_ids):
+                try:
+                    outcomes.append(
+                        deliver_finding(
+                            self.store, notifier, finding_id, channel, limit, task_id, self.clock
+                        )
+                    )
+                except PortwatchError as exc:
+                    if not exc.transient:
+                        raise
+                    return Deliveries(_flush_in(outcomes), tuple(finding_ids[n:]), exc)
+            return Deliveries(_flush_in(outcomes))
+        finally:
+            self._count(channel, outcomes)
 
     def flush(self, channel: str) -> DeliveryOutcome:
         notifier = self.notifiers.get(channel)
@@ -433,17 +432,26 @@ class Service:
             raise TransientDeliveryError(channel, f"channel {channel!r} is not configured", 300.0)
         outcome = flush_digest(self.store, notifier, channel, self.rate_limit(channel), self.clock)
         if outcome.outcome != "digested" or outcome.flush_in is None:
-            self._count(channel, outcome, digest=True)
+            self._count(channel, [outcome], digest=True)
         return outcome
 
-    def _count(self, channel: str, outcome: DeliveryOutcome, digest: bool = False) -> None:
-        if outcome.flush_in is not None and not digest:
-            self.metrics.inc("portwatch_alerts", channel=channel, outcome="digested")
-            return
-        if outcome.outcome in ("sent", "deduplicated", "failed", "digested"):
-            self.metrics.inc("portwatch_alerts", channel=channel, outcome=outcome.outcome)
-        if outcome.outcome in ("sent", "digested") and outcome.found_at:
-            self.metrics.observe_lag(self.clock() - outcome.found_at)
+    def _count(
+        self, channel: str, outcomes: Sequence[DeliveryOutcome], digest: bool = False
+    ) -> None:
+        """Alerts by outcome (one round trip), and the lag of those that went out."""
+        counted = []
+        for outcome in outcomes:
+            if outcome.flush_in is not None and not digest:
+                counted.append("digested")  # queued for the digest: counted, lag when flushed
+                continue
+            if outcome.outcome in ("sent", "deduplicated", "failed", "digested"):
+                counted.append(outcome.outcome)
+            if outcome.outcome in ("sent", "digested") and outcome.found_at:
+                self.metrics.observe_lag(self.clock() - outcome.found_at)
+        if counted:
+            self.metrics.inc_all(
+                ("portwatch_alerts", {"channel": channel, "outcome": kind}) for kind in counted
+            )
 
     def claim_flush(self, channel: str, delay: float) -> bool:
         return self.store.claim_digest_flush(channel, delay + 60.0)

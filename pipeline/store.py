@@ -398,16 +398,28 @@ class Store:
         ``owner`` is the delivering message's id: the same message redelivered after its worker
         died mid-send takes its own lease back at once (one duplicate at most, no lease wait).
         """
+        return self.claim_alert_and_read(finding_id, channel, owner)[0]
+
+    def claim_alert_and_read(
+        self, finding_id: str, channel: str, owner: str
+    ) -> tuple[str | None, dict[str, Any] | None]:
+        """``claim_alert``, and the finding read in the same round trip."""
         key = f"pw:alert:{finding_id}|{channel}"
         lease = f"sending:{owner}".encode()
         ttl = int(self.policy.alert_lease * 1000)
-        if self.redis.set(key, lease, nx=True, px=ttl):
-            return None
+        pipe = self.redis.pipeline(transaction=False)
+        pipe.set(key, lease, nx=True, px=ttl)
+        pipe.get(f"pw:finding:{finding_id}")
+        claimed, raw = pipe.execute()
+        data = _load(raw)
+        finding = data if isinstance(data, dict) else None
+        if claimed:
+            return None, finding
         holder = self.redis.get(key)
         if holder == lease:
             self.redis.pexpire(key, ttl)
-            return None
-        return _text(holder) if holder else "expired"
+            return None, finding
+        return (_text(holder) if holder else "expired"), finding
 
     def confirm_alert(self, finding_id: str, channel: str, outcome: str) -> None:
         """Mark the alert done ('sent', 'digested', 'failed') and no longer pending."""

@@ -110,7 +110,7 @@ def process_item(self: Task, item: dict[str, Any]) -> None:
 def deliver(self: Task, finding_ids: list[str] | str, channel: str) -> None:
     svc = service()
     ids = [finding_ids] if isinstance(finding_ids, str) else finding_ids  # one id: older messages
-    done = svc.deliver_all(ids, channel, self.request.id or f"local:{svc.worker}")
+    done = svc.deliver(ids, channel, self.request.id or f"local:{svc.worker}")
     if done.flush_in is not None and svc.claim_flush(channel, done.flush_in):
         flush_digest.apply_async((channel,), countdown=min(done.flush_in, MAX_COUNTDOWN))
     if done.error is not None:
