@@ -30,7 +30,7 @@ Articles and conjunctions alone ("un", "een", "en") are not numbers.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import Final
 
@@ -204,10 +204,24 @@ def _spelled_regex(langs: Sequence[str]) -> re.Pattern[str]:
     word = "(?>" + "|".join(f"{alt}(?!\\w)" for alt in alternatives) + ")"
     # At most a dozen words in one phrase: a pathological run of number words stays linear.
     # The phrase follows a character that is not part of a word: ``re`` then only tries at
-    # spaces and punctuation, several times fewer places than at every letter.
+    # spaces and punctuation, several times fewer places than at every letter. That character
+    # is matched as "not an ASCII word character" (a table look-up, where ``[^\w]`` looks up
+    # the Unicode category of every character of the text); ``_phrase_matches`` drops the
+    # matches after a non-ASCII letter or digit.
     return re.compile(
-        rf"[^\w](?P<phrase>{word}(?:{_SEP}{word}|[ \u00a0]+{_HALF_TAIL}(?!\w)){{0,12}}+)"
+        rf"[^0-9A-Za-z_](?P<phrase>{word}(?:{_SEP}{word}|[ \u00a0]+{_HALF_TAIL}(?!\w)){{0,12}}+)"
     )
+
+
+def _phrase_matches(regex: re.Pattern[str], lowered: str) -> Iterator[re.Match[str]]:
+    r"""``regex.finditer(lowered)`` for a ``_spelled_regex``, as if it began with ``[^\w]``."""
+    pos = 0
+    while (match := regex.search(lowered, pos)) is not None:
+        if lowered[match.start()].isalnum():
+            pos = match.start() + 1  # inside a word ("é" + "un"): a phrase may start later on
+            continue
+        yield match
+        pos = match.end()
 
 
 _SPELLED_BY_LANGS: Final[dict[tuple[str, ...], re.Pattern[str]]] = {
@@ -374,7 +388,7 @@ def _spelled_numbers(text: str, langs: Sequence[str], lowered: str) -> list[Numb
     # A space in front lets a number start the text; offsets are shifted back at the end.
     lowered = " " + lowered
     found: list[Number] = []
-    for match in regex.finditer(lowered):
+    for match in _phrase_matches(regex, lowered):
         start, end = match.start("phrase"), match.end()
         phrase = match.group("phrase")
         if phrase in _NOT_ALONE:
