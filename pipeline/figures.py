@@ -525,6 +525,11 @@ _SPELLED_DURATION_STEMS: Final = {
     "hora": ("media hora", "de hora", "hora y media"),
     "stunde": ("halbe stunde", "viertelstunde", "halb stunden"),
 }  # fmt: skip
+# Every stem holds its word for "hour": no stem reaches further than this around that word.
+_DURATION_STEM_REACH: Final = max(
+    len(stem) for stems in _SPELLED_DURATION_STEMS.values() for stem in stems
+)
+assert all(hour in stem for hour, stems in _SPELLED_DURATION_STEMS.items() for stem in stems)
 _SPELLED_DURATION: Final = re.compile(
     r"(?<!\w)(?:"
     + "|".join(
@@ -1549,8 +1554,8 @@ def _unknown_noun(word: str, english: bool) -> str | None:
 
 def _read_cues(lowered: str) -> frozenset[str]:
     found: set[str] = set()
-    for match in _CUE_FINDER.finditer(" " + lowered):
-        found |= _word_cues(match.group("word"))
+    for word in _CUE_FINDER.findall(" " + lowered):  # the words, without match objects
+        found |= _word_cues(word)
     return frozenset(found)
 
 
@@ -1844,11 +1849,18 @@ def _with_spelled_durations(doc: _Doc, drafts: list[_Draft]) -> list[_Draft]:
 
 
 def _has_spelled_duration_stem(lowered: str) -> bool:
-    return any(
-        _contains_any(lowered, stems)
-        for hour, stems in _SPELLED_DURATION_STEMS.items()
-        if hour in lowered
-    )
+    """Whether a stem of ``_SPELLED_DURATION_STEMS`` is in the text.
+
+    Each stem holds its word for "hour", so only the text around that word is searched.
+    """
+    for hour, stems in _SPELLED_DURATION_STEMS.items():
+        at = lowered.find(hour)
+        while at >= 0:
+            around = lowered[max(0, at - _DURATION_STEM_REACH) : at + _DURATION_STEM_REACH]
+            if _contains_any(around, stems):
+                return True
+            at = lowered.find(hour, at + 1)
+    return False
 
 
 def _contains_any(text: str, parts: Sequence[str]) -> bool:
