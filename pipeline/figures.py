@@ -1058,7 +1058,8 @@ def _is_year(a: _Around) -> bool:
     n, text = a.n, a.doc.text
     raw = text[n.start : n.end]
     if n.spelled or len(raw) != 4 or not raw.isdigit() or not 1800 <= n.value <= 2100:
-        return _SEASON_BEFORE.search(a.before.touching) is not None  # "2015-16"
+        touching = a.before.touching  # no whitespace: a dash or slash ends it, or no season
+        return touching.endswith(("-", "–", "/")) and _SEASON_BEFORE.search(touching) is not None
     if (a.before.raw and a.before.raw[-1] in _MONTHS_BEFORE) or a.before.follows(_YEAR_WORDS):
         return True
     if a.unit_match is None and _noun_at(a.doc, n.end, known_only=True) is not None:
