@@ -51,6 +51,9 @@ _NAME_BEFORE_ENDINGS = (
     "hms", "mv", "ms", "rms", "ss", "hmt", "fc", "afc", "as", "ssc", "us", "usl", "olympique",
     "of", "de", "film", "movie", "nolan's", "blockbuster", "film's", "movie's",
 )  # fmt: skip
+# The only non-ASCII characters that ``re.IGNORECASE`` matches to ASCII letters: dotted I,
+# dotless i, long s, Kelvin sign.
+_ASCII_LOOKALIKES = ("İ", "ı", "ſ", "\u212a")
 _CONTEXT_WINDOW = 60  # characters either side
 _NEIGHBOUR_WINDOW = 120  # a port named for sure this close makes a needs_context name a port
 _YEAR_AFTER = re.compile(r"\s*\((?:19|20)\d\d\)")
@@ -178,13 +181,13 @@ class Gazetteer:
 def _in_longer_name(before: str) -> bool:
     """Whether ``_NAME_BEFORE`` matches the text before a port: a title, a particle.
 
-    Plain ASCII text is tested with string methods first (case-insensitive matching of
-    non-ASCII text has subtleties the regex alone gets right).
+    String methods rule most texts out first; the regex decides the rest, and any text with a
+    character that case-insensitive matching takes for an ASCII letter.
     """
     if (
-        before.isascii()
-        and not before.endswith(("-", "-\n"))
+        not before.endswith(("-", "-\n"))
         and not before.rstrip().lower().endswith(_NAME_BEFORE_ENDINGS)
+        and (before.isascii() or not any(char in before for char in _ASCII_LOOKALIKES))
     ):
         return False
     return _NAME_BEFORE.search(before) is not None
