@@ -14,8 +14,9 @@ workers.app worker``, prefork pool of 2 processes on this 2-core machine) on a c
    with a new port, spaced so the channel's rate limit (1 message/s) is not what is measured.
    The latency of a real feed change adds the wait until the next poll (the feed's interval).
 3. Throughput: publish N articles at once, poll, and time until every one is processed
-   (``pipeline.store.item_key(story_key(url))`` is ``done``). Then, in this process, time bare
-   ``extract_article`` over the same page bytes: the ratio is pipeline/bare articles/s.
+   (``pipeline.store.item_key(story_key(url))`` is ``done``). In this process, time bare
+   ``extract_article`` over the same page bytes, just before the batch and just after it (the
+   median of all passes): the ratio is pipeline/bare articles/s.
 4. Peak worker memory: RSS of the worker's main process plus its pool children, sampled every
    0.1 s through the run (``/proc/PID/status``), and each process's VmHWM.
 
@@ -330,6 +331,33 @@ def command_calls(after: dict[str, Any], before: dict[str, Any]) -> dict[str, in
     return calls
 
 
+@dataclass
+class BareRun:
+    rates: list[float]  # articles/s of each pass
+    cpu: list[float]  # CPU seconds per article of each pass
+    other: float  # CPU seconds used by the rest of the machine meanwhile
+
+
+def bare_extraction(pages: Sequence[tuple[str, bytes]], seconds: float = 1.5) -> BareRun:
+    """Time ``extract_article`` alone over ``pages``, in this process: passes for ``seconds``."""
+    for url, page in pages[:5]:
+        extract_article(page, url, url)
+    run = BareRun([], [], 0.0)
+    spent = 0.0
+    busy = machine_busy_seconds()
+    while len(run.rates) < 2 or spent < seconds:  # several passes: one short pass is noisy
+        started, cpu_started = time.perf_counter(), time.process_time()
+        for url, page in pages:
+            extract_article(page, url, url)
+        elapsed = time.perf_counter() - started
+        run.cpu.append((time.process_time() - cpu_started) / len(pages))
+        run.rates.append(len(pages) / elapsed)
+        spent += elapsed
+    run.other = max(0.0, machine_busy_seconds() - busy - sum(run.cpu) * len(pages))
+    log(f"bare extraction: {median(run.rates):.1f} articles/s")
+    return run
+
+
 def wait_ready(log_path: Path, timeout: float = 60.0) -> None:
     if not wait_until(lambda: b" ready" in log_path.read_bytes(), timeout, 0.1):
         raise RuntimeError(f"worker not ready after {timeout:.0f}s; see {log_path}")
@@ -400,6 +428,9 @@ def measure(
                 for i, t in enumerate(texts)
             ]
             keys = [item_key(story_key(site.url(s.path))) for s in batch]
+            # The machine's speed drifts (a shared VM): time bare extraction on both sides of
+            # the batch, so the ratio does not depend on which side was luckier.
+            before = bare_extraction([(site.url(s.path), s.page) for s in batch])
             site.publish(batch)
             sent_before = len(slack.requests)
             findings_before = sum(1 for _ in client.scan_iter("pw:finding:*", count=1000))
@@ -432,24 +463,10 @@ def measure(
         quarantined = int(client.llen("pw:quarantine"))
         client.close()
 
-    # 4. Bare extraction of the same pages, in this process (the workers are stopped).
-    pages = [(site.url(s.path), s.page) for s in batch]
-    for url, page in pages[:5]:
-        extract_article(page, url, url)
-    bare_rates: list[float] = []
-    bare_cpu: list[float] = []
-    spent = 0.0
-    busy = machine_busy_seconds()
-    while len(bare_rates) < 3 or spent < 3.0:  # several passes: one short pass is noisy
-        started, cpu_started = time.perf_counter(), time.process_time()
-        for url, page in pages:
-            extract_article(page, url, url)
-        seconds = time.perf_counter() - started
-        bare_cpu.append((time.process_time() - cpu_started) / len(pages))
-        spent += seconds
-        bare_rates.append(len(pages) / seconds)
-    bare_rate = median(bare_rates)
-    bare_other = max(0.0, machine_busy_seconds() - busy - sum(bare_cpu) * len(pages))
+    # 4. Bare extraction of the same pages, in this process: half before the batch, half after.
+    after = bare_extraction([(site.url(s.path), s.page) for s in batch])
+    bare = BareRun(before.rates + after.rates, before.cpu + after.cpu, before.other + after.other)
+    bare_rate = median(bare.rates)
     pipeline_rate = articles / pipeline_seconds
     log(f"bare extraction: {bare_rate:.1f} articles/s")
 
@@ -482,7 +499,8 @@ def measure(
         "latency_measured_from": "portwatch.poll_feed sent (the poll interval comes on top)",
         "pipeline_articles_per_s": round(pipeline_rate, 2),
         "bare_extract_articles_per_s": round(bare_rate, 2),
-        "bare_extract_passes_articles_per_s": [round(r, 1) for r in bare_rates],
+        "bare_extract_passes_articles_per_s": [round(r, 1) for r in bare.rates],
+        "bare_extract_passes_before_batch": len(before.rates),
         "ratio": round(ratio, 3),
         "ratio_per_core": round(ratio / WORKERS, 3),
         # CPU time, less sensitive to other load on the machine than wall-clock rates.
@@ -493,14 +511,14 @@ def measure(
             name: round(calls / articles, 1)
             for name, calls in sorted(redis_calls.items(), key=lambda kv: -kv[1])[:12]
         },
-        "bare_extract_cpu_ms_per_article": round(1000 * median(bare_cpu), 2),
+        "bare_extract_cpu_ms_per_article": round(1000 * median(bare.cpu), 2),
         "ratio_from_cpu_time": round(
-            WORKERS / ((cpu_used["worker"] + cpu_used["redis"]) / articles) * median(bare_cpu), 3
+            WORKERS / ((cpu_used["worker"] + cpu_used["redis"]) / articles) * median(bare.cpu), 3
         ),
         "other_cpu_s_during_throughput": round(cpu_used["other"], 2),
         # This process serves the feed and the pages and polls Redis: load a real site is spared.
         "bench_process_cpu_s_during_throughput": round(cpu_used["bench"], 2),
-        "other_cpu_s_during_bare_extract": round(bare_other, 2),
+        "other_cpu_s_during_bare_extract": round(bare.other, 2),
         "throughput_articles": articles,
         "throughput_seconds": round(pipeline_seconds, 2),
         "throughput_seconds_until_alerts_delivered": (

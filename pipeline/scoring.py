@@ -82,7 +82,9 @@ class TermIndex:
 
     def __init__(self, terms: Iterable[str]) -> None:
         by_stem: dict[str, list[_Term]] = {}
-        for raw in terms:
+        # Sorted: of two terms that fold alike ("cinema", "cinéma") the same one is reported
+        # in every process, whatever order the watch-lists' term sets iterate in.
+        for raw in sorted(set(terms)):
             term = _parse_term(raw)
             if term.stem and term not in by_stem.get(term.stem, []):
                 by_stem.setdefault(term.stem, []).append(term)

@@ -280,7 +280,8 @@ class Service:
         self.store.release_poll(name)
         self.metrics.inc("portwatch_feed_polls", outcome="new" if changed else "unchanged")
         seeding = state.last_success is None
-        fresh = [i for i in items if not self.store.item_known(_story(i.link))]
+        known = self.store.items_known([_story(i.link) for i in items])
+        fresh = [i for i, seen in zip(items, known, strict=True) if not seen]
         log.info("feed polled", feed=name, changed=changed, items=len(items), new=len(fresh))
         return [
             ItemTask(name, i.title, i.link, i.summary, i.published, i.guid, now, seeding)

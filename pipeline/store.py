@@ -197,9 +197,12 @@ class Store:
 
     # ------------------------------------------------------------------ articles and stories
 
-    def item_known(self, story: str) -> bool:
-        """True when a story is being processed or was processed (within the TTL)."""
-        return bool(self.redis.exists(item_key(story)))
+    def items_known(self, stories: Sequence[str]) -> list[bool]:
+        """For each story: is it being processed, or was it processed (within the TTL)?"""
+        pipe = self.redis.pipeline(transaction=False)
+        for story in stories:
+            pipe.exists(item_key(story))
+        return [bool(found) for found in pipe.execute()] if stories else []
 
     def claim_article(self, story: str, task_id: str) -> bool:
         """True for the one task that processes ``story`` (and for that task's redelivery)."""

@@ -145,3 +145,20 @@ def test_backtest_prints_the_alerts_that_would_fire(tmp_path: Path) -> None:
     alerts = [json.loads(line) for line in result.stdout.decode().splitlines()]
     headlines = sorted(a["headline"] for a in alerts if a.get("watchlist") == "channel-north-sea")
     assert headlines == ["New port: Dunkirk — Shift (courier)", "New port: Ostend — Shift (courier)"]
+
+
+def test_assess_explains_the_same_reasons_in_every_process(tmp_path: Path) -> None:
+    # "cinema" and "cinéma" fold alike: the one named must not depend on the hash seed.
+    review = (
+        "Film review: the cinema version of Dunkirk, by the director Christopher Nolan, returns "
+        "to the big screen. Critics praised the soundtrack and the evacuation of 1940 scenes."
+    )
+    corpus = tmp_path / "in.jsonl"
+    corpus.write_text(json.dumps({"id": "film", "text": review}) + "\n")
+    outputs = {
+        run("assess", "--explain", str(corpus), "--config", "config",
+            env={"PYTHONHASHSEED": str(seed)}).stdout.decode()
+        for seed in (1, 2, 3, 4)
+    }  # fmt: skip
+    assert len(outputs) == 1
+    assert "cinema" in outputs.pop()
