@@ -93,3 +93,22 @@ def test_longest_name_wins_and_blockers_apply_per_entry() -> None:
 def test_a_huge_text_is_matched_in_linear_time(gazetteer: Gazetteer) -> None:
     text = "Dunkirk and Zeebrugge. " * 100_000  # 2.3 MB
     assert gazetteer.ports_in(text) == ["Dunkirk", "Zeebrugge"]
+
+
+def test_the_quick_test_before_a_port_agrees_with_the_name_regex() -> None:
+    # ``_in_longer_name`` skips ``_NAME_BEFORE`` when the text cannot end with one of its
+    # names; a name added to the regex but not to the quick test would be missed silently.
+    import random
+    import re
+
+    from pipeline.ports import _NAME_BEFORE, _in_longer_name
+
+    words = sorted(set(re.findall(r"[A-Za-z']{2,}", _NAME_BEFORE.pattern)))
+    words += ["the", "ferry", "port", "Saint", "Boulogne-sur", "Pas-de", "sur", "İS", "ıs"]
+    rng = random.Random(7)
+    for _ in range(20_000):
+        picked = [rng.choice(words) for _ in range(rng.randint(1, 4))]
+        for case in (str.lower, str.upper, str.title, str):
+            before = case(" ".join(picked)) + rng.choice([" ", "  ", "-", "\n", ""])
+            expected = _NAME_BEFORE.search(before) is not None
+            assert _in_longer_name(before) == expected, before
