@@ -51,6 +51,10 @@ _NAME_BEFORE_ENDINGS = (
     "hms", "mv", "ms", "rms", "ss", "hmt", "fc", "afc", "as", "ssc", "us", "usl", "olympique",
     "of", "de", "film", "movie", "nolan's", "blockbuster", "film's", "movie's",
 )  # fmt: skip
+# "of" and "de" end a ``_NAME_BEFORE`` name only after one of these words ("Pride of", "Pont
+# de"): "the port of Calais", "le port de Calais" are common, and need no regex.
+_NAME_BEFORE_LINKS = frozenset({"of", "de"})
+_NAME_BEFORE_LINKED = ("pride", "spirit", "strait", "straits", "pont", "pas")
 # The only non-ASCII characters that ``re.IGNORECASE`` matches to ASCII letters: dotted I,
 # dotless i, long s, Kelvin sign.
 _ASCII_LOOKALIKES = ("İ", "ı", "ſ", "\u212a")
@@ -65,6 +69,12 @@ _WORK_WORDS = re.compile(
     r"bioscoop|oorlogsfilm|blockbuster)\b",
     re.IGNORECASE,
 )
+# Every ``_WORK_WORDS`` word holds one of these, lower-cased.
+_WORK_STEMS = (
+    "film", "movie", "cinema", "cinéma", "screen", "imax", "direct", "drama", "actor", "starring",
+    "novel", "book", "documentary", "premiere", "box office", "long-métrage", "réalisateur",
+    "regisseur", "bioscoop", "blockbuster",
+)  # fmt: skip
 # A company alias counts as a place when followed by one of these, or preceded by a place word.
 _PLACE_AFTER = re.compile(
     r"^\s*(?:terminal|site|tunnel|platforms?|freight|shuttle|trains?|railhead|perimeter|fence|compound|depot|entrance|premises)\b",
@@ -147,7 +157,9 @@ class Gazetteer:
         for start, end, label in sorted(hits, key=lambda h: (h[0], -(h[1] - h[0]))):
             if start < last_end or not label.port:
                 continue
-            if any(s <= start and end <= e and (e - s) > (end - start) for s, e in blocked):
+            if blocked and any(
+                s <= start and end <= e and (e - s) > (end - start) for s, e in blocked
+            ):
                 continue
             verdict = self._judge(text, start, end, label)
             if verdict != "no":
@@ -170,9 +182,10 @@ class Gazetteer:
         after = text[end : end + 30]
         if _in_longer_name(before) or _is_work_title(text, start, end):
             return "no"
-        next_word = after.lstrip(" ").split(" ", 1)[0].strip(".,;:!?'\")(")
-        if after.startswith(" ") and next_word in _ORG_AFTER:
-            return "no"
+        if after.startswith(" "):
+            next_word = after.lstrip(" ").split(" ", 1)[0].strip(".,;:!?'\")(")
+            if next_word in _ORG_AFTER:
+                return "no"
         if label.company:
             return "yes" if _PLACE_AFTER.match(after) or _PLACE_BEFORE.search(before) else "no"
         return "context" if label.needs_context else "yes"
@@ -184,13 +197,22 @@ def _in_longer_name(before: str) -> bool:
     String methods rule most texts out first; the regex decides the rest, and any text with a
     character that case-insensitive matching takes for an ASCII letter.
     """
-    if (
-        not before.endswith(("-", "-\n"))
-        and not before.rstrip().lower().endswith(_NAME_BEFORE_ENDINGS)
-        and (before.isascii() or not any(char in before for char in _ASCII_LOOKALIKES))
+    if before.endswith(("-", "-\n")) or not _ascii_folds(before):
+        return _NAME_BEFORE.search(before) is not None
+    words = before.lower().rsplit(maxsplit=2)
+    if not words or not words[-1].endswith(_NAME_BEFORE_ENDINGS):
+        return False
+    if words[-1] in _NAME_BEFORE_LINKS and (
+        len(words) < 2 or not words[-2].endswith(_NAME_BEFORE_LINKED)
     ):
         return False
     return _NAME_BEFORE.search(before) is not None
+
+
+def _ascii_folds(text: str) -> bool:
+    """Whether ``re.IGNORECASE`` takes no character of ``text`` for an ASCII letter it is not:
+    then ``str.lower`` tests before such a regex are exact."""
+    return text.isascii() or not any(char in text for char in _ASCII_LOOKALIKES)
 
 
 def _near_port(text: str, mention: PortMention, sure: list[int]) -> bool:
@@ -209,6 +231,10 @@ def _is_work_title(text: str, start: int, end: int) -> bool:
     if not quoted and not _possessive_before(text[max(0, start - 40) : start]):
         return False
     window = text[max(0, start - 150) : end + 150]
+    if _ascii_folds(window):
+        lowered = window.lower()
+        if not any(stem in lowered for stem in _WORK_STEMS):
+            return False  # substring tests first: the regex is tried at every position
     return _WORK_WORDS.search(window) is not None
 
 
