@@ -784,6 +784,9 @@ _RATIO_WORDS: Final = _phrases(
     """one in|1 in|one out of|1 out of|un sur|une sur|1 sur|één op|een op|1 op|uno de cada
     |una de cada|1 de cada|einer von|eine von|1 von"""
 )
+_SHAPE_PHRASES: Final = frozenset(
+    {_STANDARD_SIZE_WORDS, _VERBAL_MULTIPLIERS, _VAGUE_WORDS, _RATIO_WORDS}
+)
 _RATIO_LINKS: Final = frozenset({"in", "sur", "op", "of", "von"})
 _ONE_WORDS: Final = frozenset({"one", "un", "une", "één", "uno", "una", "einer", "eine", "1"})
 _FRAME_WORDS: Final = _phrases("in|over|across|within|during|en|sur|binnen|über|durante|innerhalb")
@@ -843,17 +846,28 @@ def _before(text: str, pos: int) -> _Before:
     raw = tuple(tokens[-_WORDS_BEFORE:])
     words: list[str] = []
     for token in reversed(raw):
-        if token.endswith(_CLAUSE_END):
+        word = _word_before(token)
+        if word is None:
             break
-        word = token.strip(_STRIP).lower()
-        if "'" in word or "’" in word:
-            head, _, tail = word.replace("’", "'").rpartition("'")
-            if head + "'" in _ELISIONS:
-                word = tail  # "qu'entre" -> "entre", "d'environ" -> "environ"
         words.append(word)
     words.reverse()
     found = tuple(words)
-    return _Before(found, raw, touching, _lists_ended(found))
+    # Most numbers end no phrase: one set test, not a call.
+    ending = _lists_ended(found) if found and found[-1] in _PHRASE_LAST_WORDS else ()
+    return _Before(found, raw, touching, ending)
+
+
+@functools.lru_cache(maxsize=4096)  # the same few hundred tokens come before most numbers
+def _word_before(token: str) -> str | None:
+    """A token before a number as ``_Before.words`` keeps it; None when it ends a clause."""
+    if token.endswith(_CLAUSE_END):
+        return None
+    word = token.strip(_STRIP).lower()
+    if "'" in word or "’" in word:
+        head, _, tail = word.replace("’", "'").rpartition("'")
+        if head + "'" in _ELISIONS:
+            word = tail  # "qu'entre" -> "entre", "d'environ" -> "environ"
+    return word
 
 
 def _lists_ended(words: tuple[str, ...]) -> tuple[_Phrases, ...]:
@@ -1220,9 +1234,8 @@ def _is_shape_excluded(a: _Around) -> bool:
         return True  # "one of the main points", "one migrant in five"
     if a.head in {"foot", "ft"} and _STANDARD_SIZE.match(text, n.end):
         return True
-    for phrases in (_STANDARD_SIZE_WORDS, _VERBAL_MULTIPLIERS, _VAGUE_WORDS, _RATIO_WORDS):
-        if before.follows(phrases):
-            return True
+    if before.ending and not _SHAPE_PHRASES.isdisjoint(before.ending):
+        return True  # "thousands of", "three times", "twenty-foot équivalent"
     words = before.words
     if n.value <= 20 and words and words[-1] in _RATIO_LINKS and _ONE_WORDS & set(words[-4:-1]):
         return True  # "un départ sur quatre", "one migrant in five"
