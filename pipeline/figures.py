@@ -1501,8 +1501,7 @@ def _noun_at(doc: _Doc, pos: int, known_only: bool = False) -> str | None:
 
     With ``known_only`` only lexicon nouns count: "Article 8 protects" names nothing.
     """
-    raw = _words_after(doc.text, pos)
-    words = [w.lower() for w in raw]
+    raw, words = _words_after(doc.text, pos)
     english = doc.langs == ("en",)
     for i, word in enumerate(words[:5]):
         if word in _NOUN_PREFIXES:  # "small boats", "police officers", "demandeurs d'asile"
@@ -1525,8 +1524,9 @@ def _noun_at(doc: _Doc, pos: int, known_only: bool = False) -> str | None:
     return None
 
 
-def _words_after(text: str, pos: int) -> list[str]:
-    """Up to six words after ``pos`` as written, stopping at a number or a clause mark.
+def _words_after(text: str, pos: int) -> tuple[list[str], list[str]]:
+    """Up to six words after ``pos`` as written and lower-cased, stopping at a number or a
+    clause mark.
 
     Split on whitespace with string methods: the noun search runs for most numbers.
     """
@@ -1534,19 +1534,37 @@ def _words_after(text: str, pos: int) -> list[str]:
     if chunk[:1] == "-":
         chunk = chunk[1:]  # "a 40-lorry fleet"
     words: list[str] = []
+    lowered: list[str] = []
     for token in chunk.split(maxsplit=7)[:7]:
-        core = token.strip(_QUOTES)
-        if not core:
-            continue  # a lone quote mark: « little ships »
-        word = core.rstrip(_CLAUSE_MARKS)
-        if not word or not word[0].isalpha():
+        read = _word_after(token)
+        if read is None:
             break  # a number, a dash, a bracket: no noun beyond
-        if "'" in word[:4] or "’" in word[:4]:
-            word = _ELIDED.sub("", word)  # "d'enfants" -> "enfants"
+        if read is _LONE_QUOTE:
+            continue  # « little ships »
+        word, lower, last = read
         words.append(word)
-        if len(word) < len(core) or len(words) == 6:
+        lowered.append(lower)
+        if last or len(words) == 6:
             break  # "boats," ends the clause
-    return words
+    return words, lowered
+
+
+_LONE_QUOTE: Final = ("", "", False)
+
+
+@functools.lru_cache(maxsize=4096)  # the words after numbers repeat from article to article
+def _word_after(token: str) -> tuple[str, str, bool] | None:
+    """A token after a number as ``_words_after`` reads it: (word, lower-cased, whether it
+    ends the clause); ``_LONE_QUOTE`` for a quote mark alone, None for no word."""
+    core = token.strip(_QUOTES)
+    if not core:
+        return _LONE_QUOTE
+    word = core.rstrip(_CLAUSE_MARKS)
+    if not word or not word[0].isalpha():
+        return None
+    if "'" in word[:4] or "’" in word[:4]:
+        word = _ELIDED.sub("", word)  # "d'enfants" -> "enfants"
+    return word, word.lower(), len(word) < len(core)
 
 
 def _unknown_noun(word: str, english: bool) -> str | None:
