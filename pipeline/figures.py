@@ -897,6 +897,9 @@ class _Doc:
     number_starts: list[int]
     #: The port mentions of the text, in the order given.
     ports: Sequence[PortMention] = ()
+    #: The starts of ``ports`` when they are in text order (as ``Gazetteer.find`` gives them),
+    #: else None: the mentions of a sentence are then found by bisection.
+    port_starts: list[int] | None = None
     #: What was read from a sentence, by sentence start: its cue words, its nouns, what its
     #: "number of" counts and the port mentions a figure in it may name. Each is read once: a
     #: sentence may hold many figures (a long junk text can be one sentence of thousands).
@@ -1906,12 +1909,28 @@ def _contains_any(text: str, parts: Sequence[str]) -> bool:
 def _port_choices(doc: _Doc, sentence: tuple[int, int]) -> list[PortMention]:
     """The port mentions of a sentence, only those after "at", "in"… when there are some."""
     s0, s1 = sentence
-    candidates = [p for p in doc.ports if p.start >= s0 and p.end <= s1]
+    starts = doc.port_starts
+    if starts is not None:
+        # In text order: only the mentions that start within the sentence are looked at.
+        within = doc.ports[bisect.bisect_left(starts, s0) : bisect.bisect_right(starts, s1)]
+        candidates = [p for p in within if p.end <= s1]
+    else:
+        candidates = [p for p in doc.ports if p.start >= s0 and p.end <= s1]
     text = doc.text
     preferred = [
         p for p in candidates if _PORT_PREFERRED.search(text, max(0, p.start - 20), p.start)
     ]
     return preferred or candidates
+
+
+def _in_text_order(ports: Sequence[PortMention]) -> bool:
+    """Whether the mentions are sorted by start, none ending before it starts."""
+    last = -1
+    for p in ports:
+        if p.start < last or p.end < p.start:
+            return False
+        last = p.start
+    return True
 
 
 def _port_for(doc: _Doc, d: _Draft) -> str | None:
@@ -1942,7 +1961,10 @@ def extract_figures(
     spans = sentence_spans(text)
     sentence_starts = [s for s, _ in spans]
     number_starts = [n.start for n in numbers]
-    doc = _Doc(text, lowered, langs, numbers, spans, sentence_starts, number_starts, ports)
+    port_starts = [p.start for p in ports] if _in_text_order(ports) else None
+    doc = _Doc(
+        text, lowered, langs, numbers, spans, sentence_starts, number_starts, ports, port_starts
+    )
     drafts = _read_drafts(doc)
     _link_previous(doc, drafts)
     seen: set[str] = set()
