@@ -1017,8 +1017,12 @@ def _head(word: str) -> str:
 
 def _could_be_unit(sep: str, word: str) -> bool:
     """Whether the word after a number may start a unit: a set test before the unit regex."""
-    if not word or "\n" in sep:
-        return False
+    return bool(word) and "\n" not in sep and _starts_unit(word)
+
+
+@functools.lru_cache(maxsize=4096)  # a few hundred words follow most numbers
+def _starts_unit(word: str) -> bool:
+    """Whether the leading letters of a word are the first word of a unit."""
     letters = _LEADING_LETTERS.match(word)
     return letters is not None and letters.group() in _UNIT_FIRST_WORDS
 
@@ -1137,7 +1141,8 @@ def _is_age(a: _Around) -> bool:
     if before.touching == "(" and text[n.end : n.end + 1] == ")" and raw and raw[-1][:1].isupper():
         return True
     # "Sarah Whitcombe, 39, set off", "the man, now 71, arrived"
-    if _AGE_COMMA_AFTER.match(text, n.end) and not before.touching and raw:
+    # A comma after the number leaves no word after it (``_NEXT_WORD`` stops at commas).
+    if not a.word and not before.touching and raw and _AGE_COMMA_AFTER.match(text, n.end):
         named = raw[-2] if raw[-1] == "now" and len(raw) > 1 else raw[-1]
         if named.endswith(",") and (
             named[:1].isupper() or named.rstrip(",").lower() in _AGE_COMMA_NOUNS
