@@ -29,6 +29,7 @@ Articles and conjunctions alone ("un", "een", "en") are not numbers.
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
@@ -234,11 +235,19 @@ _WORD_SPLIT: Final = re.compile(r"[^\s\-]+")
 def _text2num(words: Sequence[str], langs: Sequence[str]) -> float | None:
     phrase = " ".join(words).replace("veintiún", "veintiuno")
     for lang in langs:
-        try:
-            return float(text2num(phrase, lang))
-        except ValueError:
-            continue
+        value = _phrase_value(phrase, lang)
+        if value is not None:
+            return value
     return None
+
+
+@functools.lru_cache(maxsize=4096)  # text2num parses slowly; the same phrases come back
+def _phrase_value(phrase: str, lang: str) -> float | None:
+    """``text2num`` of a phrase in one language; None when it reads no number."""
+    try:
+        return float(text2num(phrase, lang))
+    except ValueError:
+        return None
 
 
 def _spelled_value(
