@@ -1004,8 +1004,13 @@ class _Next(NamedTuple):
 def _next_word(text: str, pos: int) -> _Next:
     match = _NEXT_WORD.match(text, pos)
     assert match is not None  # both groups may be empty
-    word = match.group(2).lower().rstrip(".")
-    return _Next(match.group(1), word, _head(word))
+    return _read_next(match.group(1), match.group(2))
+
+
+@functools.lru_cache(maxsize=4096)  # the same separators and words follow most numbers
+def _read_next(sep: str, written: str) -> _Next:
+    word = written.lower().rstrip(".")
+    return _Next(sep, word, _head(word))
 
 
 def _head(word: str) -> str:
