@@ -119,6 +119,11 @@ return 0
 """
 
 
+def _finding_record(raw: bytes | str | None) -> dict[str, Any] | None:
+    data = _load(raw)
+    return data if isinstance(data, dict) else None
+
+
 def _text(raw: bytes | str) -> str:
     return raw.decode() if isinstance(raw, bytes) else raw
 
@@ -329,17 +334,16 @@ class Store:
             raw = [b"" if value is None else bytes(value) for value in pipe.execute()]
             old = {kf: _load(r or None) for kf, r in zip(wanted, raw, strict=True)}
             new, result = decide(old)
-            args: list[bytes | str] = []
-            keys: list[str] = []
+            writes = []  # (field, expected, new) per (key, field); b"" new: leave as is
             for (key, field), before in zip(wanted, raw, strict=True):
                 value = new.get((key, field), old[key, field])
                 after = b"" if value == old[key, field] or value is None else _json(value)
-                keys.append(key)
-                args += [field, before, after]
-            if not any(args[i] for i in range(2, len(args), 3)):
+                writes.append((field, before, after))
+            if not any(after for _, _, after in writes):
                 return result  # nothing to write
             ttl_ms = str(int(ttl * 1000)) if ttl else "0"
-            if self._compare_and_set(keys=keys, args=[ttl_ms, *args]):
+            args = [ttl_ms, *(part for write in writes for part in write)]
+            if self._compare_and_set(keys=[key for key, _ in wanted], args=args):
                 return result
         raise StateError(
             f"{', '.join(k for k, _ in wanted)} kept changing under {retries} attempts"
@@ -381,8 +385,7 @@ class Store:
                 pipe.zadd("pw:pending", {f"{finding_id}|{channel}": now}, nx=True)
 
     def finding(self, finding_id: str) -> dict[str, Any] | None:
-        data = _load(self.redis.get(f"pw:finding:{finding_id}"))
-        return data if isinstance(data, dict) else None
+        return _finding_record(self.redis.get(f"pw:finding:{finding_id}"))
 
     def pending(self, older_than: float, limit: int = 500) -> list[tuple[str, str]]:
         members = self.redis.zrangebyscore("pw:pending", "-inf", older_than, start=0, num=limit)
@@ -414,8 +417,7 @@ class Store:
         pipe.set(key, lease, nx=True, px=ttl)
         pipe.get(f"pw:finding:{finding_id}")
         claimed, raw = pipe.execute()
-        data = _load(raw)
-        finding = data if isinstance(data, dict) else None
+        finding = _finding_record(raw)
         if claimed:
             return None, finding
         holder = self.redis.get(key)
