@@ -16,34 +16,23 @@ import redis
 
 from pipeline.delivery import RateLimit, deliver_finding, flush_digest
 from pipeline.errors import TransientDeliveryError
-from pipeline.findings import ArticleRef, Evidence, Finding
+from pipeline.findings import Finding
 from pipeline.notify_email import EmailNotifier, parse_smtp_url
 from pipeline.notify_slack import SlackNotifier
 from pipeline.store import Store
 
 from .conftest import SHIPPED_CONFIG, RedisServer, SMTPRecorder
+from .factories import new_port_finding
 from .harness import client_app, portwatch_env, start_worker, stop, wait_for
 from .servers import RecordingReceiver, Reply
 
 RELAXED = RateLimit(interval=0.001, burst=1000)
 
 
-def finding(
-    port: str = "Dunkirk", title: str = "Smugglers eye Dunkirk", outlet: str = "harbour-gazette"
-) -> Finding:
-    sentence = f"Officials expect smugglers to move to {port} within weeks."
-    start = sentence.index(port)
-    return Finding(
-        kind="new_port",
-        watchlist="channel-north-sea",
-        port=port,
-        figure=None,
-        previous=None,
-        evidence=Evidence(sentence, start, start + len(port)),
-        article=ArticleRef("https://news.example/a", title, outlet, "en"),
-        rules=("migrants at a port",),
-        found_at=time.time(),
-    )
+def mail_notifier(smtp_server: SMTPRecorder) -> EmailNotifier:
+    """The ``mail`` channel, sending through the test's aiosmtpd server."""
+    smtp = parse_smtp_url("mail", "PW_SMTP", smtp_server.url(), starttls=False)
+    return EmailNotifier("mail", smtp, "portwatch@example.org", ("ops@example.org",))
 
 
 def record(store: Store, item: Finding, channels: list[str]) -> str:
@@ -55,7 +44,7 @@ def test_same_finding_delivered_twice_posts_once(redis_client: redis.Redis) -> N
     store = Store(redis_client)
     with RecordingReceiver() as hook:
         notifier = SlackNotifier("slack", hook.webhook_url)
-        finding_id = record(store, finding(), ["slack"])
+        finding_id = record(store, new_port_finding(), ["slack"])
         first = deliver_finding(store, notifier, finding_id, "slack", RELAXED, "w1")
         second = deliver_finding(store, notifier, finding_id, "slack", RELAXED, "w2")
         assert (first.outcome, second.outcome) == ("sent", "deduplicated")
@@ -70,11 +59,8 @@ def test_ten_concurrent_deliveries_post_once_and_email_once(
     store = Store(redis_client)
     with RecordingReceiver() as hook:
         slack = SlackNotifier("slack", hook.webhook_url)
-        email = EmailNotifier(
-            "mail", parse_smtp_url("mail", "PW_SMTP", smtp_server.url(), starttls=False),
-            "portwatch@example.org", ("ops@example.org",),
-        )  # fmt: skip
-        finding_id = record(store, finding(), ["slack", "mail"])
+        email = mail_notifier(smtp_server)
+        finding_id = record(store, new_port_finding(), ["slack", "mail"])
         outcomes: list[str] = []
 
         def deliver(notifier: SlackNotifier | EmailNotifier, channel: str, message: str) -> None:
@@ -102,7 +88,7 @@ def test_a_redelivered_message_takes_back_its_own_lease_but_others_wait(
     store = Store(redis_client)
     with RecordingReceiver() as hook:
         notifier = SlackNotifier("slack", hook.webhook_url)
-        finding_id = record(store, finding(), ["slack"])
+        finding_id = record(store, new_port_finding(), ["slack"])
         # The worker running message m1 died after claiming, before confirming.
         assert store.claim_alert(finding_id, "slack", "m1") is None
         other = deliver_finding(store, notifier, finding_id, "slack", RELAXED, "m2")
@@ -115,7 +101,7 @@ def test_flaky_receiver_500_500_200_is_retried_to_one_post(redis_client: redis.R
     store = Store(redis_client)
     with RecordingReceiver([500, 500, 200]) as hook:
         notifier = SlackNotifier("slack", hook.webhook_url)
-        finding_id = record(store, finding(), ["slack"])
+        finding_id = record(store, new_port_finding(), ["slack"])
         for _ in range(2):
             with pytest.raises(TransientDeliveryError):
                 deliver_finding(store, notifier, finding_id, "slack", RELAXED, "w")
@@ -129,7 +115,7 @@ def test_429_carries_retry_after_for_the_retry(redis_client: redis.Redis) -> Non
     store = Store(redis_client)
     with RecordingReceiver([Reply.retry_after(7)]) as hook:
         notifier = SlackNotifier("slack", hook.webhook_url)
-        finding_id = record(store, finding(), ["slack"])
+        finding_id = record(store, new_port_finding(), ["slack"])
         with pytest.raises(TransientDeliveryError) as caught:
             deliver_finding(store, notifier, finding_id, "slack", RELAXED, "w")
     assert caught.value.retry_after == 7
@@ -139,7 +125,7 @@ def test_400_is_not_retried_and_is_recorded(redis_client: redis.Redis) -> None:
     store = Store(redis_client)
     with RecordingReceiver([400]) as hook:
         notifier = SlackNotifier("slack", hook.webhook_url)
-        finding_id = record(store, finding(), ["slack"])
+        finding_id = record(store, new_port_finding(), ["slack"])
         outcome = deliver_finding(store, notifier, finding_id, "slack", RELAXED, "w")
         again = deliver_finding(store, notifier, finding_id, "slack", RELAXED, "w")
         assert len(hook.requests) == 1
@@ -153,7 +139,7 @@ def test_burst_of_fifty_sends_at_most_the_burst_then_one_digest(redis_client: re
     limit = RateLimit(interval=1.0, burst=5)
     with RecordingReceiver() as hook:
         notifier = SlackNotifier("slack", hook.webhook_url)
-        ids = [record(store, finding(port=f"Port {i}"), ["slack"]) for i in range(50)]
+        ids = [record(store, new_port_finding(port=f"Port {i}"), ["slack"]) for i in range(50)]
         outcomes = [deliver_finding(store, notifier, i, "slack", limit, "w").outcome for i in ids]
         assert outcomes.count("sent") == 5
         assert outcomes.count("digested") == 45
@@ -173,13 +159,10 @@ def test_article_text_cannot_ping_or_inject_headers(
     redis_client: redis.Redis, smtp_server: SMTPRecorder
 ) -> None:
     store = Store(redis_client)
-    hostile = finding(title="<!channel> smugglers <@U024BE7LH>\r\nBcc: victim@example.org")
+    hostile = new_port_finding(title="<!channel> smugglers <@U024BE7LH>\r\nBcc: victim@example.org")
     with RecordingReceiver() as hook:
         slack = SlackNotifier("slack", hook.webhook_url)
-        email = EmailNotifier(
-            "mail", parse_smtp_url("mail", "PW_SMTP", smtp_server.url(), starttls=False),
-            "portwatch@example.org", ("ops@example.org",),
-        )  # fmt: skip
+        email = mail_notifier(smtp_server)
         finding_id = record(store, hostile, ["slack", "mail"])
         deliver_finding(store, slack, finding_id, "slack", RELAXED, "w")
         deliver_finding(store, email, finding_id, "mail", RELAXED, "w")
@@ -212,7 +195,7 @@ def test_ten_deliver_tasks_for_one_finding_through_workers_post_once(
     config = slack_config(tmp_path)
     with RecordingReceiver([500]) as hook:
         env = portwatch_env(redis_server.url(0), config, PW_TEST_SLACK=hook.webhook_url)
-        finding_id = record(Store(redis_client), finding(), ["ops-slack"])
+        finding_id = record(Store(redis_client), new_port_finding(), ["ops-slack"])
         app = client_app(redis_server.url(0))
         worker = start_worker(env, tmp_path / "worker.log", concurrency=2)
         try:
@@ -239,7 +222,7 @@ def test_one_message_delivers_an_articles_findings_and_retries_only_those_not_se
     # third only, so each port is announced once.
     with RecordingReceiver([200, 503]) as hook:
         env = portwatch_env(redis_server.url(0), config, PW_TEST_SLACK=hook.webhook_url)
-        ids = [record(store, finding(port), ["ops-slack"]) for port in ports]
+        ids = [record(store, new_port_finding(port), ["ops-slack"]) for port in ports]
         worker = start_worker(env, tmp_path / "worker.log", concurrency=1)
         try:
             client_app(redis_server.url(0)).send_task("portwatch.deliver", args=[ids, "ops-slack"])
@@ -261,7 +244,7 @@ def test_worker_waits_retry_after_before_retrying_a_429(
     config = slack_config(tmp_path)
     with RecordingReceiver([Reply.retry_after(3), 200]) as hook:
         env = portwatch_env(redis_server.url(0), config, PW_TEST_SLACK=hook.webhook_url)
-        finding_id = record(Store(redis_client), finding(), ["ops-slack"])
+        finding_id = record(Store(redis_client), new_port_finding(), ["ops-slack"])
         worker = start_worker(env, tmp_path / "worker.log", concurrency=1)
         try:
             client_app(redis_server.url(0)).send_task(

@@ -24,11 +24,12 @@ from typing import Any
 import pytest
 import redis
 
-from pipeline.findings import ArticleRef, Evidence, Finding
+from pipeline.findings import Finding
 from pipeline.store import Store
 from pipeline.urls import story_key
 
 from .conftest import SHIPPED_CONFIG, start_redis, stop_redis
+from .factories import new_port_finding
 from .harness import (
     children_of,
     client_app,
@@ -242,22 +243,6 @@ def kill_pool_child(worker: subprocess.Popen[bytes]) -> int:
     return child
 
 
-def new_port_finding(port: str) -> Finding:
-    sentence = f"Officials expect smugglers to move to {port} within weeks."
-    start = sentence.index(port)
-    return Finding(
-        kind="new_port",
-        watchlist="channel-north-sea",
-        port=port,
-        figure=None,
-        previous=None,
-        evidence=Evidence(sentence, start, start + len(port)),
-        article=ArticleRef("https://news.example/a", f"Smugglers eye {port}", FEED, "en"),
-        rules=("migrants at a port",),
-        found_at=time.time(),
-    )
-
-
 def record(store: Store, finding: Finding, at: float | None = None) -> str:
     store.record_findings([(finding.id, finding.to_json(), [CHANNEL])], at or time.time())
     return finding.id
@@ -357,7 +342,7 @@ def test_worker_child_killed_mid_delivery_sends_at_most_twice_and_never_loses(
         env = environment(tmp_path, redis_url, site, slack, PORTWATCH_ALERT_LEASE="3")
         app = client_app(redis_url)
         store = Store(redis_client)
-        finding_id = record(store, new_port_finding("Zeebrugge"))
+        finding_id = record(store, new_port_finding("Zeebrugge", outlet=FEED))
         log = tmp_path / "worker.log"
         worker = start_worker(env, log, concurrency=1)
         try:
@@ -378,7 +363,7 @@ def test_worker_child_killed_mid_delivery_sends_at_most_twice_and_never_loses(
     # The POST cut short by the kill, then the sweep's: twice at most, the last one answered 200.
     texts = [body["text"].splitlines()[0] for body in slack.bodies()]
     assert 1 <= len(texts) <= 2, texts
-    assert set(texts) == {new_port_finding("Zeebrugge").headline()}
+    assert set(texts) == {new_port_finding("Zeebrugge", outlet=FEED).headline()}
     assert slack.answers[-1] == 200
     assert store.pending_count() == 0
 
@@ -405,7 +390,7 @@ def test_redis_restart_mid_run_recovers_and_sweep_delivers_recorded_findings(
                 lambda: store.feed_state(FEED).get("last_success"), 30, what="beat's first poll"
             )
             # A finding recorded a while ago and not delivered: Slack answers 500.
-            finding = new_port_finding("Hook of Holland")
+            finding = new_port_finding("Hook of Holland", outlet=FEED)
             record(store, finding, at=time.time() - 600)
             app.send_task("portwatch.sweep")
             wait_for(lambda: slack.answers, 30, what="a first attempt")
