@@ -1,7 +1,7 @@
 """Ports gazetteer and the matcher that finds port mentions in text.
 
-One Aho–Corasick automaton (pyahocorasick) holds every canonical name and alias, so a text is
-scanned once whatever the size of the gazetteer. A raw hit becomes a mention only when
+One Aho–Corasick automaton (``pipeline.automata``) holds every canonical name and alias, so a
+text is scanned once whatever the size of the gazetteer. A raw hit becomes a mention only when
 
 - it stands on word boundaries, and is the longest hit at its place ("Boulogne-sur-Mer" beats
   "Boulogne");
@@ -19,7 +19,7 @@ import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
-import ahocorasick
+from pipeline.automata import automaton
 
 __all__ = ["Gazetteer", "PortMention", "PortRecord"]
 
@@ -118,26 +118,23 @@ class Gazetteer:
     """Finds port mentions in text; build once, use from any thread."""
 
     def __init__(self, records: Iterable[PortRecord]) -> None:
-        self._automaton = ahocorasick.Automaton()
+        #: Each pattern (a name as written and in capitals) → its label; the first label wins.
+        labels: dict[str, _Label] = {}
         self._blockers: dict[str, tuple[str, ...]] = {}
         names: list[str] = []
         for record in records:
             names.append(record.name)
-            labels = [(record.name, False), *((a, False) for a in record.aliases)]
-            labels += [(a, True) for a in record.company_aliases]
-            for text, company in labels:
-                self._add(_Label(text, record.name, company, record.needs_context))
+            written = [(record.name, False), *((a, False) for a in record.aliases)]
+            written += [(a, True) for a in record.company_aliases]
+            for text, company in written:
+                _add(labels, _Label(text, record.name, company, record.needs_context))
             if record.not_in:
                 self._blockers[record.name] = record.not_in
             for phrase in record.not_in:
-                self._add(_Label(phrase, "", False, False))
-        self._automaton.make_automaton()
+                _add(labels, _Label(phrase, "", False, False))
+        self._labels: tuple[_Label, ...] = tuple(labels.values())
+        self._automaton = automaton(list(labels))
         self.names: tuple[str, ...] = tuple(names)
-
-    def _add(self, label: _Label) -> None:
-        for variant in {label.text, label.text.upper()}:
-            if variant not in self._automaton:
-                self._automaton.add_word(variant, label)
 
     def __len__(self) -> int:
         return len(self.names)
@@ -145,11 +142,10 @@ class Gazetteer:
     def find(self, text: str) -> list[PortMention]:
         """Every port mention in ``text``, in order, including repeats."""
         hits: list[tuple[int, int, _Label]] = []
-        for end_index, label in self._automaton.iter(text):
-            start = end_index - len(label.text) + 1
-            end = end_index + 1
+        labels = self._labels
+        for index, start, end in self._automaton.find_matches_as_indexes(text, overlapping=True):
             if _on_word_boundaries(text, start, end):
-                hits.append((start, end, label))
+                hits.append((start, end, labels[index]))
         blocked = [(s, e) for s, e, label in hits if not label.port]
         judged: list[tuple[PortMention, str]] = []
         last_end = -1
@@ -189,6 +185,13 @@ class Gazetteer:
         if label.company:
             return "yes" if _PLACE_AFTER.match(after) or _PLACE_BEFORE.search(before) else "no"
         return "context" if label.needs_context else "yes"
+
+
+def _add(labels: dict[str, _Label], label: _Label) -> None:
+    if not label.text:
+        return  # an empty name matches nothing
+    for variant in (label.text, label.text.upper()):
+        labels.setdefault(variant, label)
 
 
 def _in_longer_name(before: str) -> bool:

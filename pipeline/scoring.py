@@ -21,8 +21,7 @@ import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 
-import ahocorasick
-
+from pipeline.automata import automaton
 from pipeline.config import WatchList
 from pipeline.ports import PortMention
 from pipeline.textfold import fold
@@ -88,24 +87,18 @@ class TermIndex:
             term = _parse_term(raw)
             if term.stem and term not in by_stem.get(term.stem, []):
                 by_stem.setdefault(term.stem, []).append(term)
-        self._automaton = ahocorasick.Automaton()
-        for stem, group in by_stem.items():
-            self._automaton.add_word(stem, tuple(group))
-        if by_stem:
-            self._automaton.make_automaton()
+        self._groups = tuple(tuple(group) for group in by_stem.values())
+        self._automaton = automaton(list(by_stem))
 
     def spans(self, folded: str) -> list[Span]:
         """Matches on word boundaries (a ``*`` term may run on), sorted by start, longest first."""
-        if len(self._automaton) == 0:
-            return []
         length = len(folded)
+        groups = self._groups
         spans: list[Span] = []
-        for end_index, terms in self._automaton.iter(folded):
-            for term in terms:
-                start = end_index - len(term.stem) + 1
-                if start > 0 and _is_word_char(folded[start - 1]):
-                    continue
-                end = end_index + 1
+        for index, start, end in self._automaton.find_matches_as_indexes(folded, overlapping=True):
+            if start > 0 and _is_word_char(folded[start - 1]):
+                continue
+            for term in groups[index]:
                 if not term.prefix and end < length and _is_word_char(folded[end]):
                     continue
                 spans.append((start, end, term.text))
