@@ -18,6 +18,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from typing import NamedTuple
 
 from pipeline.automata import automaton
 
@@ -85,9 +86,12 @@ _PLACE_BEFORE = re.compile(
 )
 
 
-@dataclass(frozen=True, slots=True)
-class PortMention:
-    """One mention of a gazetteer port in a text: canonical English name and character span."""
+class PortMention(NamedTuple):
+    """One mention of a gazetteer port in a text: canonical English name and character span.
+
+    A named tuple, not a frozen dataclass: a text has dozens, and one is built five times
+    faster (a frozen dataclass sets each field through ``object.__setattr__``).
+    """
 
     name: str
     start: int

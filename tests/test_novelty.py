@@ -225,7 +225,7 @@ def test_a_figure_stated_twice_in_one_article_is_one_finding(redis_client: redis
     # The figure reader keeps one of a repeated figure; discovery must not rely on it.
     (figure,) = assessment.figures
     again = text.index("300", figure.end)
-    repeated = replace(figure, start=again, end=again + figure.end - figure.start)
+    repeated = figure._replace(start=again, end=again + figure.end - figure.start)
     assessment = replace(assessment, figures=(figure, repeated))
     seen = ArticleSeen("story-a", text, ArticleRef("https://x.example/a", "t", "o"))
     findings = discover(seen, assessment, config, Store(redis_client), 0.0)
