@@ -21,6 +21,7 @@ from dataclasses import dataclass
 from typing import NamedTuple
 
 from pipeline.automata import automaton
+from pipeline.textfold import ascii_folds
 
 __all__ = ["Gazetteer", "PortMention", "PortRecord"]
 
@@ -56,9 +57,6 @@ _NAME_BEFORE_ENDINGS = (
 # de"): "the port of Calais", "le port de Calais" are common, and need no regex.
 _NAME_BEFORE_LINKS = frozenset({"of", "de"})
 _NAME_BEFORE_LINKED = ("pride", "spirit", "strait", "straits", "pont", "pas")
-# The only non-ASCII characters that ``re.IGNORECASE`` matches to ASCII letters: dotted I,
-# dotless i, long s, Kelvin sign.
-_ASCII_LOOKALIKES = ("İ", "ı", "ſ", "\u212a")
 _CONTEXT_WINDOW = 60  # characters either side
 _NEIGHBOUR_WINDOW = 120  # a port named for sure this close makes a needs_context name a port
 _YEAR_AFTER = re.compile(r"\s*\((?:19|20)\d\d\)")
@@ -204,7 +202,7 @@ def _in_longer_name(before: str) -> bool:
     String methods rule most texts out first; the regex decides the rest, and any text with a
     character that case-insensitive matching takes for an ASCII letter.
     """
-    if before.endswith(("-", "-\n")) or not _ascii_folds(before):
+    if before.endswith(("-", "-\n")) or not ascii_folds(before):
         return _NAME_BEFORE.search(before) is not None
     words = before.lower().rsplit(maxsplit=2)
     if not words or not words[-1].endswith(_NAME_BEFORE_ENDINGS):
@@ -214,12 +212,6 @@ def _in_longer_name(before: str) -> bool:
     ):
         return False
     return _NAME_BEFORE.search(before) is not None
-
-
-def _ascii_folds(text: str) -> bool:
-    """Whether ``re.IGNORECASE`` takes no character of ``text`` for an ASCII letter it is not:
-    then ``str.lower`` tests before such a regex are exact."""
-    return text.isascii() or not any(char in text for char in _ASCII_LOOKALIKES)
 
 
 def _near_port(text: str, mention: PortMention, sure: list[int]) -> bool:
@@ -238,7 +230,7 @@ def _is_work_title(text: str, start: int, end: int) -> bool:
     if not quoted and not _possessive_before(text[max(0, start - 40) : start]):
         return False
     window = text[max(0, start - 150) : end + 150]
-    if _ascii_folds(window):
+    if ascii_folds(window):
         lowered = window.lower()
         if not any(stem in lowered for stem in _WORK_STEMS):
             return False  # substring tests first: the regex is tried at every position

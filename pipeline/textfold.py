@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import unicodedata
 
-__all__ = ["fold"]
+__all__ = ["ascii_folds", "fold"]
 
 
 class _FoldTable(dict[int, str]):
@@ -55,3 +55,14 @@ def _non_ascii(text: str) -> set[str]:
     """The distinct non-ASCII characters of ``text`` (its UTF-8 bytes without the ASCII ones)."""
     encoded = text.encode("utf-8", "surrogatepass")
     return set(encoded.translate(None, _ASCII_BYTES).decode("utf-8", "surrogatepass"))
+
+
+# The only non-ASCII characters that ``re.IGNORECASE`` matches to ASCII letters: dotted I,
+# dotless i, long s, Kelvin sign.
+_ASCII_LOOKALIKES = ("İ", "ı", "ſ", "\u212a")
+
+
+def ascii_folds(text: str) -> bool:
+    """Whether ``re.IGNORECASE`` takes no character of ``text`` for an ASCII letter it is not:
+    then ``str.lower`` tests before such a regex are exact."""
+    return text.isascii() or not any(char in text for char in _ASCII_LOOKALIKES)
