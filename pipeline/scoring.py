@@ -153,17 +153,25 @@ class WatchListScorer:
         rule_terms += [t.strip() for e in watchlist.exclusions for t in e.terms]
         self.terms = frozenset(self._weights) | {t for t in rule_terms if t != PORT_TOKEN}
         self._patterns = [(p, re.compile(p.regex, re.IGNORECASE)) for p in watchlist.patterns]
-        # Rule terms as looked up in ``find_terms`` (stripped), prepared once, not per article.
+        # Rule terms as ``find_terms`` reports them (stripped), prepared once, not per article.
+        # An article matches a score of terms or so: the rules are checked against those, not
+        # term by term (the shipped rules list a hundred terms or more).
         self._proximity_terms = [
             (
                 rule,
-                tuple(t.strip() for t in rule.near),
-                tuple(None if t == PORT_TOKEN else t.strip() for t in rule.to),
+                frozenset(t.strip() for t in rule.near),
+                frozenset(t.strip() for t in rule.to if t != PORT_TOKEN),
+                PORT_TOKEN in rule.to,
             )
             for rule in watchlist.proximity
         ]
         self._exclusion_terms = [
-            (rule, tuple((t, t.strip()) for t in rule.terms)) for rule in watchlist.exclusions
+            (
+                rule,
+                tuple((t, t.strip()) for t in rule.terms),
+                frozenset(t.strip() for t in rule.terms),
+            )
+            for rule in watchlist.exclusions
         ]
 
     @property
@@ -226,11 +234,13 @@ class WatchListScorer:
     ) -> list[RuleMatch]:
         result = []
         port_offsets = [m.start for m in ports]
-        for rule, near_terms, to_terms in self._proximity_terms:
-            near = sorted(o for t in near_terms for o in found.get(t, ()))
-            to: list[int] = []
-            for t in to_terms:  # None: any port
-                to += port_offsets if t is None else found.get(t, [])
+        for rule, near_terms, to_terms, to_ports in self._proximity_terms:
+            near = sorted(o for t, found_at in found.items() if t in near_terms for o in found_at)
+            if not near:
+                continue
+            to = [o for t, found_at in found.items() if t in to_terms for o in found_at]
+            if to_ports:
+                to += port_offsets
             hit = _closest_within(prepared, near, sorted(to), rule.within)
             if hit is not None:
                 label = rule.name or f"{'/'.join(rule.near)} near {'/'.join(rule.to)}"
@@ -248,8 +258,10 @@ class WatchListScorer:
     def _exclusions(self, found: dict[str, list[int]]) -> tuple[list[RuleMatch], str | None]:
         result = []
         cancelled_by = None
-        for rule, terms in self._exclusion_terms:
-            present = [(t, stripped) for t, stripped in terms if found.get(stripped)]
+        for rule, terms, term_set in self._exclusion_terms:
+            if term_set.isdisjoint(found):
+                continue  # most rules: no term of theirs at all (``min_matches`` is at least 1)
+            present = [(t, stripped) for t, stripped in terms if stripped in found]
             if len(present) < rule.min_matches:
                 continue
             label = f"{rule.name} ({', '.join(t for t, _ in present[:4])})"

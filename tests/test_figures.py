@@ -641,3 +641,35 @@ def test_a_long_text_that_is_one_sentence_is_still_read_in_linear_time() -> None
 def test_empty_and_numberless_texts_have_no_figures() -> None:
     assert extract_figures("") == []
     assert extract_figures("No numbers here at all.") == []
+
+
+def test_a_unit_trie_matches_what_a_longest_first_list_matches() -> None:
+    # ``_alternation`` factors the unit and currency words as a trie for speed; a flat
+    # alternation sorted longest first is the reference it must agree with, backtracking
+    # included (the unit regex ends with a look-ahead).
+    import random
+    import re
+
+    from pipeline.figures import _CURRENCY_WORDS, _UNIT_WORDS, _alternation
+
+    forms = sorted({*_UNIT_WORDS, *_CURRENCY_WORDS} - {""})
+    flat = "|".join(
+        re.escape(f).replace(r"\ ", r"[ \u00a0]+") for f in sorted(forms, key=len, reverse=True)
+    )
+    tail = r"(?![\w²])"
+    reference = re.compile(rf"[ \u00a0-]{{0,2}}(?P<unit>(?i:{flat})|m|t|h){tail}")
+    trie = re.compile(rf"[ \u00a0-]{{0,2}}(?P<unit>(?i:{_alternation(forms)})|m|t|h){tail}")
+    pieces = [" ", "\u00a0", "  ", "-", "²", "s", "S", "x", "é", ".", "2", "'"]
+    rng = random.Random(3)
+    matched = 0
+    for _ in range(20_000):
+        parts = []
+        for _ in range(rng.randint(1, 4)):
+            form = rng.choice(forms)[: rng.randint(1, 30)]
+            parts.append(rng.choice(pieces) if rng.random() < 0.4 else form)
+        text = "".join(c.upper() if rng.random() < 0.2 else c for c in "".join(parts))
+        expected = reference.match(text)
+        found = trie.match(text)
+        assert (found and found.span("unit")) == (expected and expected.span("unit")), text
+        matched += expected is not None
+    assert matched > 5_000  # the strings exercise the regexes
