@@ -13,7 +13,6 @@ ends a sentence, and so does a single line break unless the next line carries on
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
 
 __all__ = ["sentence_spans"]
 
@@ -42,12 +41,14 @@ _NUMBER_TITLES = _words(
 # Candidate boundaries: terminal punctuation (with closing quotes/brackets) before whitespace or
 # the end, or a line break; either with the whitespace after it, so that the match ends where
 # the next sentence would start. Each part is a simple run: the scan is linear.
-_CANDIDATE = re.compile(r"(?P<punct>[.!?…]+[\"'”’»)\]]*)(?=\s|\Z)\s*|\n\s*")
-# The characters a candidate starts with. ``re`` skips quickly to a character of a set, but
-# tries a pattern that starts with an alternation (``_CANDIDATE``) at every position: finding
-# these first and matching only there is several times cheaper.
-_CANDIDATE_START = re.compile(r"[.!?…\n]")
-_STOPS = re.compile(r"[.!?…]+")
+#
+# The pattern starts with a character of a set, the first of either kind, because ``re`` skips
+# quickly only to such a character (it tries a pattern that starts with an alternation at every
+# position); the branch for a stop or a line break follows. Punctuation is only tried where its
+# run starts: "5.000" and "e.g" fail once, and a long run ("......x") stays linear.
+_CANDIDATE = re.compile(
+    r"[.!?…\n](?:(?<=\n)\s*+|(?<![.!?…].)(?P<punct>[.!?…]*+[\"'”’»)\]]*+)(?=\s|\Z)\s*+)"
+)
 
 
 def sentence_spans(text: str) -> list[tuple[int, int]]:
@@ -58,38 +59,26 @@ def sentence_spans(text: str) -> list[tuple[int, int]]:
     """
     if not text:
         return []
+    size = len(text)
     starts = [0]
-    for match in _candidates(text):
+    # Candidates do not overlap and none is empty: each ``nxt`` is past the last start.
+    for match in _CANDIDATE.finditer(text):
         nxt = match.end()
-        if nxt >= len(text) or nxt <= starts[-1]:
+        if nxt >= size:
             continue
-        punct = match.group("punct")
-        gap = text[match.end("punct") : nxt] if punct else match.group()
-        if gap.count("\n") >= 2:
-            starts.append(nxt)  # a blank line ends a sentence whatever comes before it
-        elif not punct:
-            if _line_break_ends_sentence(text, match.start(), nxt):
-                starts.append(nxt)
-        elif _punctuation_ends_sentence(text, match.start(), punct, nxt):
+        pos = match.start()
+        punct_end = match.end(1)  # "punct"; -1 after a line break
+        # A blank line ends a sentence whatever comes before it (two characters at least: most
+        # gaps are one space, and need no count).
+        gap_start = pos if punct_end < 0 else punct_end
+        if nxt - gap_start > 1 and text.count("\n", gap_start, nxt) >= 2:
             starts.append(nxt)
-    bounds = [*starts, len(text)]
-    return [(bounds[i], bounds[i + 1]) for i in range(len(starts)) if bounds[i] < bounds[i + 1]]
-
-
-def _candidates(text: str) -> Iterator[re.Match[str]]:
-    """The matches of ``_CANDIDATE.finditer(text)``, tried only where one can start."""
-    pos = 0
-    while (mark := _CANDIDATE_START.search(text, pos)) is not None:
-        match = _CANDIDATE.match(text, mark.start())
-        if match is None:
-            # "5.000", "e.g", "...x": a run of stops not followed by whitespace. No candidate
-            # starts later in the run either: skipping it keeps a long run ("......") linear.
-            stops = _STOPS.match(text, mark.start())
-            assert stops is not None  # only a stop fails to start a candidate
-            pos = stops.end()
-        else:
-            yield match
-            pos = match.end()
+        elif punct_end < 0:
+            if _line_break_ends_sentence(text, pos, nxt):
+                starts.append(nxt)
+        elif _punctuation_ends_sentence(text, pos, text[pos:punct_end], nxt):
+            starts.append(nxt)
+    return list(zip(starts, [*starts[1:], size], strict=True))
 
 
 def _line_break_ends_sentence(text: str, pos: int, nxt: int) -> bool:
@@ -105,13 +94,15 @@ def _punctuation_ends_sentence(text: str, pos: int, punct: str, nxt: int) -> boo
     following = text[nxt]
     if following.islower():
         return False  # "approx. five", "e.g. the", '"Stop!" he said'
-    if "." not in punct or punct.rstrip("\"'”’»)]").endswith(("..", "…")):
-        return True  # "!", "?" and ellipses before a capital end the sentence
-    if punct[0] != ".":
-        return True
-    # The word before the stop, found with string methods (cheaper than a regex here).
-    space = max(text.rfind(" ", 0, pos), text.rfind("\n", 0, pos))
-    word = text[space + 1 : pos].lstrip("\"'“‘«([")
+    if punct != ".":  # the usual full stop needs none of these tests
+        if "." not in punct or punct.rstrip("\"'”’»)]").endswith(("..", "…")):
+            return True  # "!", "?" and ellipses before a capital end the sentence
+        if punct[0] != ".":
+            return True
+    # The word before the stop, found with string methods (cheaper than a regex here); a line
+    # break is looked for only after the last space, not back to the start of the paragraph.
+    space = text.rfind(" ", 0, pos)
+    word = text[max(space, text.rfind("\n", space + 1, pos)) + 1 : pos].lstrip("\"'“‘«([")
     if not word:
         return True
     token = word.lower()
