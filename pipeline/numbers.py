@@ -31,7 +31,7 @@ from __future__ import annotations
 
 import functools
 import re
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Final
 
@@ -207,22 +207,11 @@ def _spelled_regex(langs: Sequence[str]) -> re.Pattern[str]:
     # The phrase follows a character that is not part of a word: ``re`` then only tries at
     # spaces and punctuation, several times fewer places than at every letter. That character
     # is matched as "not an ASCII word character" (a table look-up, where ``[^\w]`` looks up
-    # the Unicode category of every character of the text); ``_phrase_matches`` drops the
+    # the Unicode category of every character of the text); ``_spelled_numbers`` drops the
     # matches after a non-ASCII letter or digit.
     return re.compile(
         rf"[^0-9A-Za-z_](?P<phrase>{word}(?:{_SEP}{word}|[ \u00a0]+{_HALF_TAIL}(?!\w)){{0,12}}+)"
     )
-
-
-def _phrase_matches(regex: re.Pattern[str], lowered: str) -> Iterator[re.Match[str]]:
-    r"""``regex.finditer(lowered)`` for a ``_spelled_regex``, as if it began with ``[^\w]``."""
-    pos = 0
-    while (match := regex.search(lowered, pos)) is not None:
-        if lowered[match.start()].isalnum():
-            pos = match.start() + 1  # inside a word ("é" + "un"): a phrase may start later on
-            continue
-        yield match
-        pos = match.end()
 
 
 _SPELLED_BY_LANGS: Final[dict[tuple[str, ...], re.Pattern[str]]] = {
@@ -334,12 +323,6 @@ def _article_length(text: str, start: int) -> int:
     return 0 if match is None else match.end() - start
 
 
-def _half_split(text: str, start: int, end: int) -> tuple[int, int] | None:
-    """Span of "and a half" / "et demi" inside a phrase, if any."""
-    match = _HALF_TAIL_RE.search(text, start, end)
-    return None if match is None else (match.start(), match.end())
-
-
 _ARTICLE_BEFORE: Final = re.compile(
     r"(?<!\w)(?P<art>(?:half[ \u00a0]+)?(?:" + "|".join(_ARTICLES) + r"))[ \u00a0]+\Z"
 )
@@ -397,29 +380,59 @@ def _spelled_numbers(text: str, langs: Sequence[str], lowered: str) -> list[Numb
     # A space in front lets a number start the text; offsets are shifted back at the end.
     lowered = " " + lowered
     found: list[Number] = []
-    for match in _phrase_matches(regex, lowered):
-        start, end = match.start("phrase"), match.end()
+    # ``regex.finditer`` as if the regex began with ``[^\w]``; a loop in place, since it runs
+    # for every article "een", "un", "une".
+    pos = 0
+    while (match := regex.search(lowered, pos)) is not None:
+        before = match.start()  # the character before the phrase
+        if lowered[before].isalnum():
+            pos = before + 1  # inside a word ("é" + "un"): a phrase may start later on
+            continue
+        pos = end = match.end()
         phrase = match.group("phrase")
         if phrase in _NOT_ALONE:
             continue  # "een", "en", "une": an article or a conjunction, most of the matches
+        # Offsets in ``text`` are one less than in ``lowered``.
         plain = _plain_value(phrase, langs)
         if plain is not None:
-            found.append(Number(start, end, plain, spelled=True))  # "four", "drie"
+            found.append(Number(before, end - 1, plain, spelled=True))  # "four", "drie"
             continue
-        article, phrase_start = _article_before(lowered, start, match.group("phrase"))
-        half = _half_split(lowered, start, end)
+        start = before + 1
+        article, phrase_start = _article_before(lowered, start, phrase)
+        half, layout = _phrase_layout(phrase)
         if half is not None:
-            found.extend(_with_half(lowered, phrase_start, start, half, end, langs, article))
-            continue
-        words = [
-            _Word(w.start(), w.end(), w.group(), lowered[w.start() - 1].isspace())
-            for w in _WORD_SPLIT.finditer(lowered, start, end)
-        ]
-        found.extend(_read_words(lowered, phrase_start, words, langs, article))
-    # Offsets back into ``text`` (a plain constructor: ``dataclasses.replace`` is much slower).
-    return [
-        Number(n.start - 1, n.end - 1, n.value, n.spelled, n.scale, n.collective) for n in found
-    ]
+            half = (start + half[0], start + half[1])
+            read = _with_half(lowered, phrase_start, start, half, end, langs, article)
+        else:
+            words = [
+                _Word(start + w_start, start + w_end, word, spaced)
+                for w_start, w_end, word, spaced in layout
+            ]
+            words[0].spaced = lowered[before].isspace()
+            read = _read_words(lowered, phrase_start, words, langs, article)
+        # A plain constructor: ``dataclasses.replace`` is much slower.
+        found.extend(
+            Number(n.start - 1, n.end - 1, n.value, n.spelled, n.scale, n.collective) for n in read
+        )
+    return found
+
+
+_Layout = tuple[tuple[int, int] | None, tuple[tuple[int, int, str, bool], ...]]
+
+
+@functools.lru_cache(maxsize=4096)  # the same phrases come back ("millions", "kilometer")
+def _phrase_layout(phrase: str) -> _Layout:
+    """Where "and a half" is in a phrase, and its words as (start, end, text, after a space).
+
+    Offsets are within ``phrase``; the first word's ``spaced`` depends on what comes before
+    the phrase and is left False.
+    """
+    half = _HALF_TAIL_RE.search(phrase)
+    words = tuple(
+        (w.start(), w.end(), w.group(), w.start() > 0 and phrase[w.start() - 1].isspace())
+        for w in _WORD_SPLIT.finditer(phrase)
+    )
+    return (None if half is None else half.span()), words
 
 
 def _read_words(
