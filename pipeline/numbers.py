@@ -33,7 +33,7 @@ import functools
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from typing import Final
+from typing import Final, NamedTuple
 
 from text_to_num import text2num
 
@@ -51,9 +51,11 @@ __all__ = [
 LANGUAGES: Final = ("en", "fr", "nl", "es", "de")
 
 
-@dataclass(frozen=True, slots=True)
-class Number:
-    """One number written in a text: its span, its value and how it was written."""
+class Number(NamedTuple):
+    """One number written in a text: its span, its value and how it was written.
+
+    A named tuple: a text has dozens, built several times faster than a frozen dataclass.
+    """
 
     start: int
     end: int
