@@ -560,10 +560,12 @@ _DEATH_AFTER: Final = re.compile(
     r"|murieron|fallecieron|han\s+muerto|ahogados|muertos|starben|ums\s+leben|ertrunken)\b",
     _I,
 )
-# Substrings one of which a death verb contains: a cheap test before _DEATH_AFTER.
+# Substrings one of which a death verb contains: a cheap test before _DEATH_AFTER ("kwamen" and
+# "omgekomen", not "om", which is in every "from"; a test checks each form has one).
 _DEATH_STEMS: Final = (
-    "die", "dead", "kill", "drown", "lives", "perish", "péri", "mort", "noy", "décéd", "om",
-    "overleden", "verdronk", "murieron", "fallec", "muert", "ahog", "starben", "leben", "ertrunk",
+    "die", "dead", "kill", "drown", "lives", "perish", "péri", "perdu", "mort", "noy", "décéd",
+    "kwamen", "omgekomen", "overleden", "verdronk", "murieron", "fallec", "muert", "ahog",
+    "starben", "leben", "ertrunk",
 )  # fmt: skip
 # A number in words followed by a verb or by "of them" counts the people of the sentences
 # before: "Two were treated", "Dos de ellas murieron", "deux d'entre eux".

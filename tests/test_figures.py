@@ -673,3 +673,35 @@ def test_a_unit_trie_matches_what_a_longest_first_list_matches() -> None:
         assert (found and found.span("unit")) == (expected and expected.span("unit")), text
         matched += expected is not None
     assert matched > 5_000  # the strings exercise the regexes
+
+
+_DEATH_FORMS = {
+    "en": (
+        "12 people {} off the coast.",
+        "died|have died|had died|were killed|have been killed|drowned|lost their lives"
+        "|were found dead|are dead|perished".split("|"),
+    ),
+    "fr": (
+        "12 migrants {} au large.",
+        "ont péri|sont morts|ont perdu la vie|se sont noyés|noyés|morts|décédés".split("|"),
+    ),
+    "nl": (
+        "12 migranten {} voor de kust.",
+        ["kwamen om", "zijn omgekomen", "zijn overleden", "verdronken"],
+    ),
+    "es": (
+        "12 migrantes {} frente a la costa.",
+        ["murieron", "fallecieron", "han muerto", "ahogados", "muertos"],
+    ),
+    "de": ("12 Migranten {} vor der Küste.", ["starben", "kamen ums Leben", "ertrunken"]),
+}
+
+
+@pytest.mark.parametrize(
+    ("lang", "text"),
+    [(lang, tpl.format(form)) for lang, (tpl, forms) in _DEATH_FORMS.items() for form in forms],
+)
+def test_every_death_verb_counts_people_as_deaths(lang: str, text: str) -> None:
+    # Each verb of the death regex must pass the cheap substring test run before it.
+    (figure,) = extract_figures(text, lang)
+    assert figure.subject == "people (deaths)"
