@@ -545,6 +545,8 @@ _PREVIOUS_STEMS: Final = (
     "from", "against", "ompared", "versus", "vs", "contre", "rapport", "tegen", "vergeleken",
     "frente", "gegenüber", "verglichen", "instead", "lieu", "plaats", "lugar", "statt",
 )  # fmt: skip
+# One of these is in every ``_NUMBER_OF`` match, lower-cased ("anzahl" holds "zahl").
+_NUMBER_OF_WORDS: Final = ("number", "total", "nombre", "aantal", "número", "zahl")
 _NUMBER_OF: Final = re.compile(
     r"\b(?:number|total|nombre|aantal|número|zahl|anzahl)\s+(?:of|de|d'|van|der)\s+(?:the\s+)?"
     r"(?P<noun>[^\W\d_][\w'-]*(?:\s+[^\W\d_][\w'-]*)?)",
@@ -949,7 +951,7 @@ class _Doc:
     def number_of(self, sentence: tuple[int, int]) -> str | None:
         """What the sentence's "number of …" counts (``_read_number_of``), read once."""
         if sentence[0] not in self.numbered:
-            self.numbered[sentence[0]] = _read_number_of(self.text, sentence)
+            self.numbered[sentence[0]] = _read_number_of(self, sentence)
         return self.numbered[sentence[0]]
 
     def port_choices_of(self, sentence: tuple[int, int]) -> list[PortMention]:
@@ -1644,9 +1646,12 @@ def _sentence_noun(doc: _Doc, sentence: tuple[int, int], pos: int) -> str | None
     return nouns[0][1] if nouns else None
 
 
-def _read_number_of(text: str, sentence: tuple[int, int]) -> str | None:
+def _read_number_of(doc: _Doc, sentence: tuple[int, int]) -> str | None:
     """ "the number of migrants ... has fallen to 150" -> migrants."""
-    match = _NUMBER_OF.search(text, sentence[0], sentence[1])
+    s0, s1 = sentence
+    if doc.aligned and not _contains_any(doc.lowered[s0:s1], _NUMBER_OF_WORDS):
+        return None  # most sentences: a substring test before the regex
+    match = _NUMBER_OF.search(doc.text, s0, s1)
     if match is None:
         return None
     words = match.group("noun").lower().split()
