@@ -61,6 +61,7 @@ _CONTEXT_WINDOW = 60  # characters either side
 _NEIGHBOUR_WINDOW = 120  # a port named for sure this close makes a needs_context name a port
 _YEAR_AFTER = re.compile(r"\s*\((?:19|20)\d\d\)")
 _QUOTE_BEFORE = re.compile(r"[«“\"'*_‘]\s?$")
+_QUOTE_CHARS = frozenset("«“\"'*_‘")
 _POSSESSIVE_BEFORE = re.compile(r"\b[A-Z][\w-]+['’]s\s+$")
 _WORK_WORDS = re.compile(
     r"\b(?:film|films|movie|cinema|cinéma|screens?|IMAX|director|directed|drama|actors?|starring|"
@@ -145,14 +146,20 @@ class Gazetteer:
         """Every port mention in ``text``, in order, including repeats."""
         hits: list[tuple[int, int, _Label]] = []
         labels = self._labels
+        length = len(text)
         for index, start, end in self._automaton.find_matches_as_indexes(text, overlapping=True):
-            if _on_word_boundaries(text, start, end):
-                hits.append((start, end, labels[index]))
+            # On word boundaries, tested in place (a call per hit costs more than the test).
+            if start > 0 and (text[start - 1].isalnum() or text[start - 1] == "_"):
+                continue
+            if end < length and (text[end].isalnum() or text[end] == "_"):
+                continue
+            hits.append((start, end, labels[index]))
         blocked = [(s, e) for s, e, label in hits if not label.port]
         judged: list[tuple[PortMention, str]] = []
         last_end = -1
         # Longest hit first at each place; skip hits inside an accepted one or a blocker phrase.
-        for start, end, label in sorted(hits, key=lambda h: (h[0], -(h[1] - h[0]))):
+        hits.sort(key=_longest_first)
+        for start, end, label in hits:
             if start < last_end or not label.port:
                 continue
             if blocked and any(
@@ -224,9 +231,14 @@ def _near_port(text: str, mention: PortMention, sure: list[int]) -> bool:
 
 def _is_work_title(text: str, start: int, end: int) -> bool:
     """A film, book or play named after the port ("Nolan's Dunkirk", « Dunkerque », Dunkirk (2017))."""
-    if _YEAR_AFTER.match(text, end):
+    # Character tests first: most names have neither a bracket nor a quote next to them.
+    following = text[end : end + 1]
+    if (following == "(" or following.isspace()) and _YEAR_AFTER.match(text, end):
         return True
-    quoted = _QUOTE_BEFORE.search(text[max(0, start - 3) : start]) is not None
+    close_before = text[max(0, start - 3) : start]
+    quoted = not _QUOTE_CHARS.isdisjoint(close_before) and (
+        _QUOTE_BEFORE.search(close_before) is not None
+    )
     if not quoted and not _possessive_before(text[max(0, start - 40) : start]):
         return False
     window = text[max(0, start - 150) : end + 150]
@@ -249,7 +261,5 @@ def unique_names(mentions: Sequence[PortMention]) -> list[str]:
     return list(seen)
 
 
-def _on_word_boundaries(text: str, start: int, end: int) -> bool:
-    if start > 0 and (text[start - 1].isalnum() or text[start - 1] == "_"):
-        return False
-    return not (end < len(text) and (text[end].isalnum() or text[end] == "_"))
+def _longest_first(hit: tuple[int, int, _Label]) -> tuple[int, int]:
+    return hit[0], hit[0] - hit[1]
