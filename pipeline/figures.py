@@ -698,7 +698,8 @@ _Phrases = frozenset[tuple[str, ...]]
 # words before a number end with, and each check then asks about its list for the price of a
 # membership test (not one set test of all the endings per list and check).
 _LISTS_BY_PHRASE: Final[dict[tuple[str, ...], list[_Phrases]]] = {}
-_PHRASE_LAST_WORDS: Final[set[str]] = set()
+# The lengths of those phrases by their last word, shortest first.
+_PHRASE_LENGTHS: Final[dict[str, list[int]]] = {}
 
 
 def _phrases(spec: str) -> _Phrases:
@@ -706,7 +707,10 @@ def _phrases(spec: str) -> _Phrases:
     found = frozenset(tuple(p.split()) for p in spec.split("|") if p.strip())
     for phrase in found:
         _LISTS_BY_PHRASE.setdefault(phrase, []).append(found)
-        _PHRASE_LAST_WORDS.add(phrase[-1])
+        lengths = _PHRASE_LENGTHS.setdefault(phrase[-1], [])
+        if len(phrase) not in lengths:
+            lengths.append(len(phrase))
+            lengths.sort()
     return found
 
 
@@ -861,7 +865,7 @@ def _before(text: str, pos: int) -> _Before:
     words.reverse()
     found = tuple(words)
     # Most numbers end no phrase: one set test, not a call.
-    ending = _lists_ended(found) if found and found[-1] in _PHRASE_LAST_WORDS else ()
+    ending = _lists_ended(found) if found and found[-1] in _PHRASE_LENGTHS else ()
     return _Before(found, raw, touching, ending)
 
 
@@ -880,10 +884,13 @@ def _word_before(token: str) -> str | None:
 
 def _lists_ended(words: tuple[str, ...]) -> tuple[_Phrases, ...]:
     """The phrase lists with a phrase that ``words`` end with."""
-    if not words or words[-1] not in _PHRASE_LAST_WORDS:
-        return ()  # most numbers: one set test
+    lengths = _PHRASE_LENGTHS.get(words[-1]) if words else None
+    if lengths is None:
+        return ()  # most numbers: one look-up
     ending: list[_Phrases] = []
-    for k in range(1, len(words) + 1):
+    for k in lengths:  # only the lengths of phrases that end with this word
+        if k > len(words):
+            break
         ending += _LISTS_BY_PHRASE.get(words[-k:], ())
     return tuple(ending)
 
