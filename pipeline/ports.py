@@ -18,6 +18,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from operator import itemgetter
 from typing import NamedTuple
 
 from pipeline.automata import automaton
@@ -158,7 +159,10 @@ class Gazetteer:
         judged: list[tuple[PortMention, str]] = []
         last_end = -1
         # Longest hit first at each place; skip hits inside an accepted one or a blocker phrase.
-        hits.sort(key=_longest_first)
+        # The automaton reports hits by end: reversed, then sorted by start (a stable sort, keyed
+        # in C), they come longest first at each place.
+        hits.reverse()
+        hits.sort(key=itemgetter(0))
         for start, end, label in hits:
             if start < last_end or not label.port:
                 continue
@@ -184,10 +188,12 @@ class Gazetteer:
     def _judge(self, text: str, start: int, end: int, label: _Label) -> str:
         """'yes', 'no', or 'context' (a needs_context name: yes only near port words or ports)."""
         before = text[max(0, start - 30) : start]
-        after = text[end : end + 30]
         if _in_longer_name(before) or _is_work_title(text, start, end):
             return "no"
-        if after.startswith(" "):
+        after = text[end : end + 30]
+        # Every ``_ORG_AFTER`` word starts with a capital: a name followed by a space and a
+        # lower-case letter (most) needs no split.
+        if after.startswith(" ") and not after[1:2].islower():
             next_word = after.lstrip(" ").split(" ", 1)[0].strip(".,;:!?'\")(")
             if next_word in _ORG_AFTER:
                 return "no"
@@ -233,13 +239,17 @@ def _is_work_title(text: str, start: int, end: int) -> bool:
     """A film, book or play named after the port ("Nolan's Dunkirk", « Dunkerque », Dunkirk (2017))."""
     # Character tests first: most names have neither a bracket nor a quote next to them.
     following = text[end : end + 1]
-    if (following == "(" or following.isspace()) and _YEAR_AFTER.match(text, end):
+    # "(" may follow after white space: not when a word follows the first space (most names).
+    may_be_year = following == "(" or (
+        following.isspace() and not text[end + 1 : end + 2].isalnum()
+    )
+    if may_be_year and _YEAR_AFTER.match(text, end):
         return True
     close_before = text[max(0, start - 3) : start]
     quoted = not _QUOTE_CHARS.isdisjoint(close_before) and (
         _QUOTE_BEFORE.search(close_before) is not None
     )
-    if not quoted and not _possessive_before(text[max(0, start - 40) : start]):
+    if not quoted and not _possessive_before(text, start, close_before):
         return False
     window = text[max(0, start - 150) : end + 150]
     if ascii_folds(window):
@@ -249,8 +259,16 @@ def _is_work_title(text: str, start: int, end: int) -> bool:
     return _WORK_WORDS.search(window) is not None
 
 
-def _possessive_before(window: str) -> bool:
-    """ "Nolan's " just before: ``_POSSESSIVE_BEFORE``, run only when the window ends with 's."""
+def _possessive_before(text: str, start: int, close_before: str) -> bool:
+    """ "Nolan's " just before ``start``: ``_POSSESSIVE_BEFORE``, run only when the text ends
+    with 's and white space there. ``close_before``: the three characters before ``start``."""
+    # Tested on those three characters first: most names follow one space and a word that
+    # does not end with 's; white space only there may hide the 's further back.
+    if not close_before[-1:].isspace():
+        return False
+    if not close_before[-2:].isspace() and close_before[:2] not in ("'s", "’s"):
+        return False
+    window = text[max(0, start - 40) : start]
     return window.rstrip().endswith(("'s", "’s")) and _POSSESSIVE_BEFORE.search(window) is not None
 
 
@@ -259,7 +277,3 @@ def unique_names(mentions: Sequence[PortMention]) -> list[str]:
     for mention in mentions:
         seen.setdefault(mention.name, None)
     return list(seen)
-
-
-def _longest_first(hit: tuple[int, int, _Label]) -> tuple[int, int]:
-    return hit[0], hit[0] - hit[1]

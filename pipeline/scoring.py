@@ -20,6 +20,7 @@ import functools
 import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
+from operator import itemgetter
 from typing import NamedTuple
 
 from pipeline.automata import automaton
@@ -90,23 +91,30 @@ class TermIndex:
             term = _parse_term(raw)
             if term.stem and term not in by_stem.get(term.stem, []):
                 by_stem.setdefault(term.stem, []).append(term)
-        self._groups = tuple(tuple(group) for group in by_stem.values())
+        # Per stem: the terms it reports at the end of a word, and those it reports within one
+        # (``*`` terms), each in reverse order (``spans`` reverses its list).
+        self._whole = tuple(tuple(t.text for t in reversed(g)) for g in by_stem.values())
+        self._within = tuple(
+            tuple(t.text for t in reversed(g) if t.prefix) for g in by_stem.values()
+        )
         self._automaton = automaton(list(by_stem))
 
     def spans(self, folded: str) -> list[Span]:
         """Matches on word boundaries (a ``*`` term may run on), sorted by start, longest first."""
         length = len(folded)
-        groups = self._groups
+        whole, within = self._whole, self._within
         spans: list[Span] = []
         for index, start, end in self._automaton.find_matches_as_indexes(folded, overlapping=True):
             # Word characters tested in place: a function call per hit costs more than the test.
             if start > 0 and (folded[start - 1].isalnum() or folded[start - 1] == "_"):
                 continue  # inside a word: most hits
             ends_word = end == length or not (folded[end].isalnum() or folded[end] == "_")
-            for term in groups[index]:
-                if ends_word or term.prefix:
-                    spans.append((start, end, term.text))
-        spans.sort(key=lambda span: (span[0], -span[1]))
+            for text in whole[index] if ends_word else within[index]:
+                spans.append((start, end, text))
+        # The automaton reports matches by end: reversed, then sorted by start (a stable sort,
+        # keyed in C), they come longest first at each start, terms of a stem in their order.
+        spans.reverse()
+        spans.sort(key=itemgetter(0))
         return spans
 
 
@@ -157,6 +165,7 @@ class WatchListScorer:
         rule_terms += [t.strip() for e in watchlist.exclusions for t in e.terms]
         self.terms = frozenset(self._weights) | {t for t in rule_terms if t != PORT_TOKEN}
         self._patterns = [(p, re.compile(p.regex, re.IGNORECASE)) for p in watchlist.patterns]
+        self._port_countries = frozenset(watchlist.port_countries)
         # Rule terms as ``find_terms`` reports them (stripped), prepared once, not per article.
         # An article matches a score of terms or so: the rules are checked against those, not
         # term by term (the shipped rules list a hundred terms or more).
@@ -187,16 +196,20 @@ class WatchListScorer:
         same watch-list ("asylum" in "asylum seekers") does not count twice."""
         found: dict[str, list[int]] = {}
         reach = -1
+        terms = self.terms
         for start, end, text in prepared.spans:
-            if text not in self.terms or end <= reach:
-                continue
-            reach = end
-            found.setdefault(text, []).append(start)
+            if end > reach and text in terms:
+                reach = end
+                offsets = found.get(text)
+                if offsets is None:
+                    found[text] = [start]
+                else:
+                    offsets.append(start)
         return found
 
     def ports_of_interest(self, prepared: ScoringText) -> list[PortMention]:
         """Port mentions this watch-list counts (all, or those in its countries)."""
-        countries = self.watchlist.port_countries
+        countries = self._port_countries
         if not countries:
             return list(prepared.ports)
         return [m for m in prepared.ports if prepared.countries.get(m.name) in countries]
@@ -239,10 +252,11 @@ class WatchListScorer:
         result = []
         port_offsets = [m.start for m in ports]
         for rule, near_terms, to_terms, to_ports in self._proximity_terms:
-            near = sorted(o for t, found_at in found.items() if t in near_terms for o in found_at)
+            # Offsets are sorted: the order the terms come in does not matter.
+            near = sorted(o for t in near_terms.intersection(found) for o in found[t])
             if not near:
                 continue
-            to = [o for t, found_at in found.items() if t in to_terms for o in found_at]
+            to = [o for t in to_terms.intersection(found) for o in found[t]]
             if to_ports:
                 to += port_offsets
             hit = _closest_within(prepared, near, sorted(to), rule.within)
