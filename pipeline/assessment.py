@@ -114,9 +114,11 @@ class Assessor:
         scored_text = f"{title_text}\n\n{text}" if title_text else text
         shift = len(scored_text) - len(text)
         title_mentions = self.gazetteer.find(title_text) if title_text else []
+        ports = [(m.name, m.start) for m in title_mentions]
+        ports += [(m.name, m.start + shift) for m in mentions]
         prepared = ScoringText(
             scored_text,
-            [*title_mentions, *_shifted(mentions, shift)],
+            ports,
             self.terms,
             title_end=len(title_text),
             countries=self.countries,
@@ -144,9 +146,3 @@ def _language(lang: str | None, warnings: list[str]) -> str | None:
         return code
     warnings.append(f"lang {lang!r} is not one Portwatch reads number words for; tried them all")
     return None
-
-
-def _shifted(mentions: Sequence[PortMention], shift: int) -> list[PortMention]:
-    if not shift:
-        return list(mentions)
-    return [PortMention(m.name, m.start + shift, m.end + shift, m.alias) for m in mentions]

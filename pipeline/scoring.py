@@ -25,7 +25,6 @@ from typing import NamedTuple
 
 from pipeline.automata import automaton
 from pipeline.config import WatchList
-from pipeline.ports import PortMention
 from pipeline.textfold import fold
 
 __all__ = ["RuleMatch", "ScoringText", "TermIndex", "WatchListScorer", "WatchScore"]
@@ -123,7 +122,9 @@ class ScoringText:
     """One article prepared once for every watch-list: folded text, term matches, ports."""
 
     text: str
-    ports: Sequence[PortMention]
+    #: The ports named: canonical name and offset in ``text`` (offsets only: the assessment
+    #: does not rebuild every mention of the article's text for the headline before it).
+    ports: Sequence[tuple[str, int]]
     index: TermIndex
     #: Characters of ``text`` that are the headline (0: none); matches there weigh more.
     title_end: int = 0
@@ -207,16 +208,17 @@ class WatchListScorer:
                     offsets.append(start)
         return found
 
-    def ports_of_interest(self, prepared: ScoringText) -> list[PortMention]:
-        """Port mentions this watch-list counts (all, or those in its countries)."""
+    def port_offsets(self, prepared: ScoringText) -> list[int]:
+        """Offsets of the port mentions this watch-list counts (all, or those in its countries)."""
         countries = self._port_countries
         if not countries:
-            return list(prepared.ports)
-        return [m for m in prepared.ports if prepared.countries.get(m.name) in countries]
+            return [offset for _, offset in prepared.ports]
+        where = prepared.countries
+        return [offset for name, offset in prepared.ports if where.get(name) in countries]
 
     def score(self, prepared: ScoringText) -> WatchScore:
         found = self.find_terms(prepared)
-        ports = self.ports_of_interest(prepared)
+        port_offsets = self.port_offsets(prepared)
         matches: list[RuleMatch] = []
         # The weighted terms found, in the watch-list's order (fewer than all its terms).
         weighted = sorted(
@@ -229,12 +231,12 @@ class WatchListScorer:
                 bonus *= self.watchlist.title_weight
             weight = self._weights[term_text] * bonus
             matches.append(RuleMatch("term", term_text, weight, offsets[0]))
-        matches += self._proximity(prepared, found, ports)
+        matches += self._proximity(prepared, found, port_offsets)
         matches += self._pattern_matches(prepared)
         exclusions, cancelled_by = self._exclusions(found)
         matches += exclusions
         total = sum(m.weight for m in matches)
-        missing_port = self.watchlist.require_port and not ports
+        missing_port = self.watchlist.require_port and not port_offsets
         relevant = total >= self.watchlist.threshold and cancelled_by is None and not missing_port
         return WatchScore(
             self.name,
@@ -247,10 +249,9 @@ class WatchListScorer:
         )
 
     def _proximity(
-        self, prepared: ScoringText, found: dict[str, list[int]], ports: Sequence[PortMention]
+        self, prepared: ScoringText, found: dict[str, list[int]], port_offsets: list[int]
     ) -> list[RuleMatch]:
         result = []
-        port_offsets = [m.start for m in ports]
         for rule, near_terms, to_terms, to_ports in self._proximity_terms:
             # Offsets are sorted: the order the terms come in does not matter.
             near = sorted(o for t in near_terms.intersection(found) for o in found[t])
