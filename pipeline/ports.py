@@ -156,7 +156,8 @@ class Gazetteer:
                 continue
             hits.append((start, end, labels[index]))
         blocked = [(s, e) for s, e, label in hits if not label.port]
-        judged: list[tuple[PortMention, str]] = []
+        mentions: list[PortMention] = []
+        in_context: list[PortMention] = []  # needs_context mentions, kept only near a port
         last_end = -1
         # Longest hit first at each place; skip hits inside an accepted one or a blocker phrase.
         # The automaton reports hits by end: reversed, then sorted by start (a stable sort, keyed
@@ -172,14 +173,16 @@ class Gazetteer:
                 continue
             verdict = self._judge(text, start, end, label)
             if verdict != "no":
-                judged.append((PortMention(label.port, start, end, text[start:end]), verdict))
+                # ``tuple.__new__``: the named tuple's own ``__new__`` is a Python function.
+                mention = tuple.__new__(PortMention, (label.port, start, end, text[start:end]))
+                mentions.append(mention)
+                if verdict == "context":
+                    in_context.append(mention)
                 last_end = end
-        sure = [m.start for m, verdict in judged if verdict == "yes"]
-        return [
-            mention
-            for mention, verdict in judged
-            if verdict == "yes" or _near_port(text, mention, sure)
-        ]
+        if not in_context:
+            return mentions  # most texts: every mention is sure
+        sure = [m.start for m in mentions if m not in in_context]
+        return [m for m in mentions if m not in in_context or _near_port(text, m, sure)]
 
     def ports_in(self, text: str) -> list[str]:
         """Canonical names of the ports named in ``text``, first mention first, each once."""

@@ -230,7 +230,8 @@ class WatchListScorer:
             if offsets[0] < prepared.title_end:
                 bonus *= self.watchlist.title_weight
             weight = self._weights[term_text] * bonus
-            matches.append(RuleMatch("term", term_text, weight, offsets[0]))
+            # ``tuple.__new__``: the named tuple's own ``__new__`` is a Python function.
+            matches.append(tuple.__new__(RuleMatch, ("term", term_text, weight, offsets[0])))
         matches += self._proximity(prepared, found, port_offsets)
         matches += self._pattern_matches(prepared)
         exclusions, cancelled_by = self._exclusions(found)

@@ -30,25 +30,26 @@ class _FoldTable(dict[int, str]):
 
 _TABLE = _FoldTable()
 _ASCII_SPACE = str.maketrans("\t\n\r\x0b\x0c", "     ")
-# ASCII characters whose fold is not their lower case (the table makes them spaces or quotes).
-_ASCII_SPECIAL = "\t\n\r\x0b\x0c\x1c\x1d\x1e\x1f`"
 _ASCII_BYTES = bytes(range(128))
+# The fold of every ASCII character as a byte (lower case, plain spaces and quotes); the bytes
+# of other characters (all 128 or more in UTF-8) unchanged.
+_FOLD_BYTES = bytes(ord(_TABLE[byte]) for byte in range(128)) + bytes(range(128, 256))
 
 
 def fold(text: str) -> str:
     """``text`` lower-cased, without accents, whitespace as spaces — same length, same offsets."""
     if text.isascii():
         return text.lower().translate(_ASCII_SPACE)
-    # ``translate`` looks every character up in the table, and ``str.lower`` every character's
-    # case: both slow on a whole non-ASCII article. ``bytes.lower`` lower-cases the ASCII letters
-    # of the UTF-8 text at once; the few distinct other characters are then replaced by their
-    # folds (all lower case: nothing is left to lower-case).
+    # ``str.translate`` looks every character up in the table, and ``str.lower`` every
+    # character's case: both slow on a whole non-ASCII article. One ``bytes.translate`` of the
+    # UTF-8 text folds its ASCII characters; the few distinct others are then replaced by their
+    # folds, one ``str.replace`` each.
     encoded = text.encode("utf-8", "surrogatepass")
     distinct = set(encoded.translate(None, _ASCII_BYTES).decode("utf-8", "surrogatepass"))
-    mapping = {char: _TABLE[ord(char)] for char in (*_ASCII_SPECIAL, *distinct)}
+    mapping = {char: _TABLE[ord(char)] for char in distinct}
     if any(mapping.get(folded, folded) != folded for folded in mapping.values()):
-        return text.translate(_TABLE)  # a character whose fold folds again ("῾´")
-    folded_text = encoded.lower().decode("utf-8", "surrogatepass")
+        return text.translate(_TABLE)  # a character whose fold is replaced in turn
+    folded_text = encoded.translate(_FOLD_BYTES).decode("utf-8", "surrogatepass")
     for char, folded in mapping.items():
         if char != folded:
             folded_text = folded_text.replace(char, folded)
