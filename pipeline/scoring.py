@@ -20,6 +20,7 @@ import functools
 import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
+from itertools import chain
 from operator import itemgetter
 from typing import NamedTuple
 
@@ -254,11 +255,14 @@ class WatchListScorer:
     ) -> list[RuleMatch]:
         result = []
         for rule, near_terms, to_terms, to_ports in self._proximity_terms:
-            # Offsets are sorted: the order the terms come in does not matter.
-            near = sorted(o for t in near_terms.intersection(found) for o in found[t])
-            if not near:
+            if near_terms.isdisjoint(found):
                 continue
-            to = [o for t in to_terms.intersection(found) for o in found[t]]
+            # The offsets of the rule's terms found, gathered in C; sorted, so the order the
+            # terms come in does not matter.
+            near = sorted(
+                chain.from_iterable(map(found.__getitem__, near_terms.intersection(found)))
+            )
+            to = list(chain.from_iterable(map(found.__getitem__, to_terms.intersection(found))))
             if to_ports:
                 to += port_offsets
             hit = _closest_within(prepared, near, sorted(to), rule.within)
@@ -296,12 +300,16 @@ def _closest_within(
 ) -> int | None:
     """Offset of a ``near`` match within ``within`` words of a ``to`` match, if any."""
     reach = within * MAX_WORD_SPAN
+    # ``prepared.few_words_between``, its regex called in place (a frame per pair costs more).
+    few_words = _few_words(within).fullmatch
+    text = prepared.text
     for offset in near:
         for other in to:
             if other - offset > reach:
                 break
             if offset - other > reach or other == offset:
                 continue
-            if prepared.few_words_between(offset, other, within):
+            low, high = (other, offset) if other < offset else (offset, other)
+            if few_words(text, low, high) is not None:
                 return offset
     return None
