@@ -121,3 +121,26 @@ def test_a_5_mb_text_is_bounded() -> None:
     result = assessor().assess("Migrants at Calais. " * 262_144)  # 5 MB
     assert result.warnings and "only the first" in result.warnings[0]
     assert result.ports == ("Calais",)
+
+
+def test_term_spans_come_by_start_longest_first_whatever_the_overlaps() -> None:
+    # ``TermIndex.spans`` orders its spans by reversing the automaton's report order (by end)
+    # and sorting by start alone; this holds only while the library reports matches by end.
+    import random
+
+    from pipeline.scoring import TermIndex
+    from pipeline.textfold import fold
+
+    terms = ["asylum", "asylum seeker*", "seeker", "migrant*", "migrant boat", "boat", "at"]
+    terms += ["small boat*", "boat crossing", "crossing", "sea", "seas", "a", "an"]
+    index = TermIndex(terms)
+    words = ["asylum", "seekers", "migrant", "migrants", "boat", "small", "crossing", "seas"]
+    words += ["at", "a", "an", "the", "sea.", "boats,", "Asylum-Seekers", "cat"]
+    rng = random.Random(5)
+    found = 0
+    for _ in range(500):
+        folded = fold(" ".join(rng.choice(words) for _ in range(rng.randint(1, 30))))
+        spans = index.spans(folded)
+        assert spans == sorted(spans, key=lambda span: (span[0], -span[1])), folded
+        found += len(spans)
+    assert found > 2_000  # overlapping matches were there to order
