@@ -31,7 +31,7 @@ from __future__ import annotations
 
 import functools
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import Final, NamedTuple
 
@@ -190,12 +190,25 @@ _ARTICLE_UNITS: Final = _split(
 )
 
 
-def _spelled_regex(langs: Sequence[str]) -> re.Pattern[str]:
-    """Phrases of number words, matched in lower-cased text that starts with a space.
+class _Scanner(NamedTuple):
+    """Regexes that find phrases of number words in lower-cased text that starts with a space.
 
-    Case-sensitive on lower-cased text (IGNORECASE is several times slower), and anchored on
-    the character before the phrase, which must not be part of a word.
+    Case-sensitive on lower-cased text (IGNORECASE is several times slower). A phrase follows
+    a character that is not part of a word. ``re`` skips to a literal character with a tight
+    loop but tests every character against a set with a slow generic one (several times
+    slower), so phrases after a space, by far the most, are found by ``after_space``, which
+    starts with one. The few after any other character ("(un", "l'une", a line break) are
+    candidates found by ``others`` in a latin-1 copy of the text where every such character is
+    a NUL byte (a literal again), each read by ``after_other`` where it stands.
     """
+
+    after_space: re.Pattern[str]
+    after_other: re.Pattern[str]
+    #: A NUL before the first word of a phrase; may find more than ``after_other`` reads.
+    others: re.Pattern[bytes]
+
+
+def _spelled_scanner(langs: Sequence[str]) -> _Scanner:
     words = [w for lang in langs for w in _WORDS.get(lang, ())]
     # Unit words are found too, to read the article before them ("a mile" = 1).
     words += list(_COLLECTIVES) + list(_HALVES) + list(_ARTICLE_UNITS)
@@ -206,20 +219,27 @@ def _spelled_regex(langs: Sequence[str]) -> re.Pattern[str]:
     # Atomic, each alternative ends at a word boundary: no backtracking into a word.
     word = "(?>" + "|".join(f"{alt}(?!\\w)" for alt in alternatives) + ")"
     # At most a dozen words in one phrase: a pathological run of number words stays linear.
-    # The phrase follows a character that is not part of a word: ``re`` then only tries at
-    # spaces and punctuation, several times fewer places than at every letter. That character
-    # is matched as "not an ASCII word character" (a table look-up, where ``[^\w]`` looks up
-    # the Unicode category of every character of the text); ``_spelled_numbers`` drops the
-    # matches after a non-ASCII letter or digit.
-    return re.compile(
-        rf"[^0-9A-Za-z_](?P<phrase>{word}(?:{_SEP}{word}|[ \u00a0]+{_HALF_TAIL}(?!\w)){{0,12}}+)"
+    phrase = rf"(?P<phrase>{word}(?:{_SEP}{word}|[ \u00a0]+{_HALF_TAIL}(?!\w)){{0,12}}+)"
+    # The character before is matched as "not an ASCII word character" (a table look-up,
+    # where ``[^\w]`` looks up the Unicode category); ``_spelled_numbers`` drops the matches
+    # after a non-ASCII letter or digit. In bytes ``\w`` is ASCII only, and every character
+    # beyond latin-1 is a NUL: ``others`` finds all the phrases, and a few more.
+    return _Scanner(
+        re.compile(" " + phrase),
+        re.compile("[^0-9A-Za-z_]" + phrase),
+        re.compile(("\\x00(?=" + word + ")").encode("latin-1")),
     )
 
 
-_SPELLED_BY_LANGS: Final[dict[tuple[str, ...], re.Pattern[str]]] = {
-    (lang,): _spelled_regex((lang,)) for lang in LANGUAGES
+_SCANNERS: Final[dict[tuple[str, ...], _Scanner]] = {
+    (lang,): _spelled_scanner((lang,)) for lang in LANGUAGES
 }
-_SPELLED_ALL: Final = _spelled_regex(LANGUAGES)
+_SCANNER_ALL: Final = _spelled_scanner(LANGUAGES)
+# Latin-1 characters that may come before a phrase other than a space, as NUL: not a letter,
+# a digit or "_". A character beyond latin-1 is encoded as "?", so it is one too.
+_OTHER_BEFORE: Final = bytes(
+    0 if not (c.isalnum() or c in "_ ") else i for i, c in enumerate(map(chr, range(256)))
+)
 _WORD_SPLIT: Final = re.compile(r"[^\s\-]+")
 
 
@@ -373,24 +393,45 @@ def _plain_value(phrase: str, langs: Sequence[str]) -> float | None:
     return None
 
 
+def _phrase_matches(lowered: str, scanner: _Scanner) -> Iterator[re.Match[str]]:
+    """Phrases of number words in ``lowered``, left to right and not overlapping.
+
+    Each match starts at the character before its phrase, as ``[^\\w]`` then the phrase.
+    """
+    marks = lowered.encode("latin-1", "replace").translate(_OTHER_BEFORE)
+    others = [mark.start() for mark in scanner.others.finditer(marks)]
+    after_space, after_other = scanner.after_space, scanner.after_other
+    pos = k = 0
+    while True:
+        match = after_space.search(lowered, pos)
+        limit = len(lowered) if match is None else match.start()
+        while k < len(others) and others[k] < limit:
+            before = others[k]
+            k += 1
+            # Not after a letter or digit beyond ASCII ("é" + "un").
+            if before >= pos and not lowered[before].isalnum():
+                other = after_other.match(lowered, before)
+                if other is not None:
+                    match = other
+                    break
+        if match is None:
+            return
+        pos = match.end()
+        yield match
+
+
 def _spelled_numbers(text: str, langs: Sequence[str], lowered: str) -> list[Number]:
     """Numbers in words; ``lowered`` is ``text.lower()``."""
-    regex = _SPELLED_BY_LANGS.get(tuple(langs), _SPELLED_ALL)
+    scanner = _SCANNERS.get(tuple(langs), _SCANNER_ALL)
     if len(lowered) != len(text):
         # A few characters change length when lower-cased ("İ"); keep offsets exact.
         lowered = "".join(c if len(c.lower()) != 1 else c.lower() for c in text)
     # A space in front lets a number start the text; offsets are shifted back at the end.
     lowered = " " + lowered
     found: list[Number] = []
-    # ``regex.finditer`` as if the regex began with ``[^\w]``; a loop in place, since it runs
-    # for every article "een", "un", "une".
-    pos = 0
-    while (match := regex.search(lowered, pos)) is not None:
+    for match in _phrase_matches(lowered, scanner):
         before = match.start()  # the character before the phrase
-        if lowered[before].isalnum():
-            pos = before + 1  # inside a word ("é" + "un"): a phrase may start later on
-            continue
-        pos = end = match.end()
+        end = match.end()
         phrase = match.group("phrase")
         if phrase in _NOT_ALONE:
             continue  # "een", "en", "une": an article or a conjunction, most of the matches
