@@ -12,7 +12,11 @@ ends a sentence, and so does a single line break unless the next line carries on
 
 from __future__ import annotations
 
+import itertools
+import operator
 import re
+from collections.abc import Iterable
+from typing import Final
 
 __all__ = ["sentence_spans"]
 
@@ -40,15 +44,34 @@ _NUMBER_TITLES = _words(
 
 # Candidate boundaries: terminal punctuation (with closing quotes/brackets) before whitespace or
 # the end, or a line break; either with the whitespace after it, so that the match ends where
-# the next sentence would start. Each part is a simple run: the scan is linear.
+# the next sentence would start. Each part is a simple run: the scan is linear. Punctuation is
+# only tried where its run starts: "5.000" and "e.g" fail once, and a long run ("......x")
+# stays linear.
 #
-# The pattern starts with a character of a set, the first of either kind, because ``re`` skips
-# quickly only to such a character (it tries a pattern that starts with an alternation at every
-# position); the branch for a stop or a line break follows. Punctuation is only tried where its
-# run starts: "5.000" and "e.g" fail once, and a long run ("......x") stays linear.
-_CANDIDATE = re.compile(
-    r"[.!?…\n](?:(?<=\n)\s*+|(?<![.!?…].)(?P<punct>[.!?…]*+[\"'”’»)\]]*+)(?=\s|\Z)\s*+)"
+# One regex per character that starts a candidate, each starting with it: ``re`` skips to a
+# literal character with a tight loop, but tests every character against a set (such as
+# "[.!?…\n]") with a generic one, several times slower. The few texts with more than one kind
+# have their candidates merged by offset.
+_LINE_BREAK = re.compile(r"\n\s*+")
+_STOPS = tuple(
+    (stop, re.compile(stop + r"(?<![.!?…].)(?P<punct>[.!?…]*+[\"'”’»)\]]*+)(?=\s|\Z)\s*+"))
+    for stop in (r"\.", "!", r"\?", "…")
 )
+
+
+def _candidates(text: str) -> Iterable[re.Match[str]]:
+    """Candidate boundaries in order of offset, none inside another, as one regex would find."""
+    scans = [regex.finditer(text) for stop, regex in _STOPS if stop[-1] in text]
+    if "\n" in text:
+        scans.append(_LINE_BREAK.finditer(text))
+    if len(scans) == 1:
+        return scans[0]
+    # A candidate never starts inside another of its own kind; one inside another kind's (a
+    # line break in the spaces after a full stop) is dropped by the caller.
+    return sorted(itertools.chain.from_iterable(scans), key=_START)
+
+
+_START: Final = operator.methodcaller("start")
 
 
 def sentence_spans(text: str) -> list[tuple[int, int]]:
@@ -61,13 +84,17 @@ def sentence_spans(text: str) -> list[tuple[int, int]]:
         return []
     size = len(text)
     starts = [0]
-    # Candidates do not overlap and none is empty: each ``nxt`` is past the last start.
-    for match in _CANDIDATE.finditer(text):
+    reached = 0
+    for match in _candidates(text):
+        pos = match.start()
         nxt = match.end()
+        if pos < reached:
+            continue  # inside the previous candidate
+        reached = nxt
         if nxt >= size:
             continue
-        pos = match.start()
-        punct_end = match.end(1)  # "punct"; -1 after a line break
+        # "punct"; -1 after a line break (a pattern without the group)
+        punct_end = match.end(1) if match.re is not _LINE_BREAK else -1
         # A blank line ends a sentence whatever comes before it (two characters at least: most
         # gaps are one space, and need no count).
         gap_start = pos if punct_end < 0 else punct_end
