@@ -442,21 +442,26 @@ def _spelled_numbers(text: str, langs: Sequence[str], lowered: str) -> list[Numb
             continue
         start = before + 1
         article, phrase_start = _article_before(lowered, start, phrase)
-        half, layout = _phrase_layout(phrase)
+        half = _phrase_layout(phrase)[0]
         if half is not None:
             half = (start + half[0], start + half[1])
             read = _with_half(lowered, phrase_start, start, half, end, langs, article)
-        else:
-            words = [
-                _Word(start + w_start, start + w_end, word, spaced)
-                for w_start, w_end, word, spaced in layout
-            ]
-            words[0].spaced = lowered[before].isspace()
-            read = _read_words(lowered, phrase_start, words, langs, article)
-        # A plain constructor: ``dataclasses.replace`` is much slower.
-        found.extend(
-            Number(n.start - 1, n.end - 1, n.value, n.spelled, n.scale, n.collective) for n in read
-        )
+            # A plain constructor: ``dataclasses.replace`` is much slower.
+            found.extend(
+                Number(n.start - 1, n.end - 1, n.value, n.spelled, n.scale, n.collective)
+                for n in read
+            )
+            continue
+        for step in _phrase_plan(phrase, tuple(langs), article):
+            begin = phrase_start if step.start is None else start + step.start
+            if step.vague and _VAGUE_BEFORE.search(lowered, max(0, begin - 30), begin):
+                continue
+            if step.end < 0:
+                end = phrase_start + _article_length(lowered, phrase_start)
+            else:
+                end = start + step.end
+            # Offsets in ``text`` are one less than in ``lowered``.
+            found.append(Number(begin - 1, end - 1, step.value, True, step.scale, step.collective))
     return found
 
 
@@ -478,20 +483,38 @@ def _phrase_layout(phrase: str) -> _Layout:
     return (None if half is None else half.span()), words
 
 
-def _read_words(
-    text: str, phrase_start: int, words: list[_Word], langs: Sequence[str], article: float | None
-) -> Iterable[Number]:
-    """Numbers in a run of number words, longest readable prefix first ("two and three")."""
+class _Step(NamedTuple):
+    """One number a phrase of number words reads as, with offsets within the phrase."""
+
+    #: None when the number starts at the article before the phrase ("a hundred").
+    start: int | None
+    #: -1 when the number is that article alone ("a mile" is one).
+    end: int
+    value: float
+    scale: float = 1.0
+    collective: bool = False
+    #: Starts with a magnitude: not a number after a vague quantity ("a few hundred").
+    vague: bool = False
+
+
+@functools.lru_cache(maxsize=4096)  # the same phrases come back ("millions", "une dizaine")
+def _phrase_plan(phrase: str, langs: tuple[str, ...], article: float | None) -> tuple[_Step, ...]:
+    """Numbers in a run of number words, longest readable prefix first ("two and three").
+
+    Everything that depends on the phrase alone, read once per phrase; what comes before it in
+    the text (where its article starts, a vague quantity) is left to each occurrence.
+    """
+    words = [_Word(*word) for word in _phrase_layout(phrase)[1]]
+    steps: list[_Step] = []
     i = 0
     first = True
     while i < len(words):
         if words[i].text in _ARTICLE_UNIT_WORDS:
             # "a mile", "un kilomètre", "een mijl": the article alone is the number one.
             if first and article is not None:
-                end = phrase_start + _article_length(text, phrase_start)
-                yield Number(phrase_start, end, 1.0, spelled=True)
+                steps.append(_Step(None, -1, 1.0))
             elif i and words[i - 1].text in _ARTICLE_WORDS:
-                yield Number(words[i - 1].start, words[i - 1].end, 1.0, spelled=True)
+                steps.append(_Step(words[i - 1].start, words[i - 1].end, 1.0))
             i += 1
             first = False
             continue
@@ -504,22 +527,20 @@ def _read_words(
             first = False
             continue
         value, used = read
-        begin = phrase_start if first and article is not None else words[i].start
-        if not (
-            words[i].text in _MAGNITUDE_WORDS
-            and _VAGUE_BEFORE.search(text, max(0, begin - 30), begin)
-        ):
-            phrase = words[i : i + used]
-            yield Number(
-                begin,
-                phrase[-1].end,
+        number = words[i : i + used]
+        steps.append(
+            _Step(
+                None if first and article is not None else words[i].start,
+                number[-1].end,
                 value,
-                spelled=True,
-                scale=_scale_of(phrase),
-                collective=phrase[-1].text in _COLLECTIVES,
+                _scale_of(number),
+                number[-1].text in _COLLECTIVES,
+                words[i].text in _MAGNITUDE_WORDS,
             )
+        )
         i += used
         first = False
+    return tuple(steps)
 
 
 def _with_half(
