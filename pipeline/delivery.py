@@ -36,7 +36,8 @@ class RateLimit:
 @dataclass(frozen=True)
 class DeliveryOutcome:
     outcome: Outcome
-    #: Seconds until a digest flush should run (set when this finding was queued for one).
+    #: Seconds until a digest flush should run (set when this finding was queued for one, or
+    #: found still waiting in the digest).
     flush_in: float | None = None
     detail: str = ""
     found_at: float | None = None  # earliest poll time of the findings sent (for alert lag)
@@ -56,9 +57,14 @@ def deliver_finding(
     if holder is not None:
         if holder in _DONE:
             store.confirm_alert(finding_id, channel, holder)  # drop a stale pending entry
-        elif holder == "queued" and finding_id not in store.digest_queue(channel):
-            store.release_alert(finding_id, channel)  # its digest was lost: try again
-            return deliver_finding(store, notifier, finding_id, channel, limit, owner, clock)
+        elif holder == "queued":
+            if finding_id not in store.digest_queue(channel):
+                store.release_alert(finding_id, channel)  # its digest was lost: try again
+                return deliver_finding(store, notifier, finding_id, channel, limit, owner, clock)
+            # Still waiting in the digest (the sweep found it pending): ask for a flush, in
+            # case none is due. One queued while a flush ran found that flush's claim taken,
+            # and no flush would come for it until another alert on this channel.
+            return DeliveryOutcome("deduplicated", flush_in=0.0, detail=holder)
         return DeliveryOutcome("deduplicated", detail=holder)
     if data is None:
         store.confirm_alert(finding_id, channel, "failed")

@@ -442,7 +442,7 @@ class Service:
         """Alerts by outcome (one round trip), and the lag of those that went out."""
         counted = []
         for outcome in outcomes:
-            if outcome.flush_in is not None and not digest:
+            if outcome.outcome == "digested" and outcome.flush_in is not None and not digest:
                 counted.append("digested")  # queued for the digest: counted, lag when flushed
                 continue
             if outcome.outcome in ("sent", "deduplicated", "failed", "digested"):

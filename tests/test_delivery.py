@@ -255,3 +255,30 @@ def test_worker_waits_retry_after_before_retrying_a_429(
             stop(worker)
     assert len(requests) == 2
     assert requests[1].at - requests[0].at >= 3.0
+
+
+def test_an_alert_left_waiting_in_the_digest_asks_for_a_flush_when_swept(
+    redis_client: redis.Redis,
+) -> None:
+    # A finding queued while a flush ran finds that flush's claim taken, and the flush has
+    # already read the queue: nothing would flush it. The sweep re-delivers it after a while;
+    # that delivery must ask for a flush rather than end as a plain duplicate.
+    store = Store(redis_client)
+    limit = RateLimit(interval=1.0, burst=1)
+    with RecordingReceiver() as hook:
+        notifier = SlackNotifier("slack", hook.webhook_url)
+        first = record(store, new_port_finding(port="Port A"), ["slack"])
+        late = record(store, new_port_finding(port="Port B"), ["slack"])
+        assert deliver_finding(store, notifier, first, "slack", limit, "w").outcome == "sent"
+        queued = deliver_finding(store, notifier, late, "slack", limit, "w")
+        assert (queued.outcome, queued.flush_in is not None) == ("digested", True)
+        # The flush that should have followed never comes; the sweep finds it pending.
+        assert store.pending_count() == 1
+        swept = deliver_finding(store, notifier, late, "slack", limit, "sweep")
+        assert swept.outcome == "deduplicated"
+        assert swept.flush_in == 0.0
+        time.sleep(1.1)  # one token back
+        assert flush_digest(store, notifier, "slack", limit).outcome == "digested"
+        assert len(hook.requests) == 2
+    assert store.pending_count() == 0
+    assert store.alert_state(late, "slack") == "digested"
