@@ -124,7 +124,6 @@ class Gazetteer:
     def __init__(self, records: Iterable[PortRecord]) -> None:
         #: Each pattern (a name as written and in capitals) → its label; the first label wins.
         labels: dict[str, _Label] = {}
-        self._blockers: dict[str, tuple[str, ...]] = {}
         names: list[str] = []
         for record in records:
             names.append(record.name)
@@ -132,8 +131,6 @@ class Gazetteer:
             written += [(a, True) for a in record.company_aliases]
             for text, company in written:
                 _add(labels, _Label(text, record.name, company, record.needs_context))
-            if record.not_in:
-                self._blockers[record.name] = record.not_in
             for phrase in record.not_in:
                 _add(labels, _Label(phrase, "", False, False))
         self._labels: tuple[_Label, ...] = tuple(labels.values())

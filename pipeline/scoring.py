@@ -37,7 +37,6 @@ REPEAT_CAP = 2
 #: No word in the languages we read is longer than this, so two offsets further apart than
 #: ``within × MAX_WORD_SPAN`` characters cannot be ``within`` words apart: no counting needed.
 MAX_WORD_SPAN = 40
-_WORD = re.compile(r"\w+")
 
 
 class RuleMatch(NamedTuple):
@@ -136,18 +135,10 @@ class ScoringText:
     def __post_init__(self) -> None:
         self.spans = self.index.spans(fold(self.text))
 
-    def words_between(self, a: int, b: int) -> int:
-        low, high = min(a, b), max(a, b)
-        return len(_WORD.findall(self.text, low, high))
-
-    def few_words_between(self, a: int, b: int, most: int) -> bool:
-        """``0 < words_between(a, b) <= most``, without listing the words."""
-        return _few_words(most).fullmatch(self.text, min(a, b), max(a, b)) is not None
-
 
 @functools.cache
 def _few_words(most: int) -> re.Pattern[str]:
-    """Text of one to ``most`` words (``_WORD`` runs). Possessive: a word is never split."""
+    """Text of one to ``most`` words (word-character runs). Possessive: a word is never split."""
     return re.compile(rf"\W*+(?:\w++\W*+){{1,{most}}}+")
 
 
@@ -300,7 +291,7 @@ def _closest_within(
 ) -> int | None:
     """Offset of a ``near`` match within ``within`` words of a ``to`` match, if any."""
     reach = within * MAX_WORD_SPAN
-    # ``prepared.few_words_between``, its regex called in place (a frame per pair costs more).
+    # One to ``within`` words between the two offsets, the regex called in place.
     few_words = _few_words(within).fullmatch
     text = prepared.text
     for offset in near:
